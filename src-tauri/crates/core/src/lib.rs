@@ -1,0 +1,14 @@
+//! Types shared by every Tickwarden stage and by the UI: market data, rules, alerts, the
+//! injected clock and the IPC contract. Nothing here does I/O or knows about Tauri.
+
+pub mod alert;
+pub mod clock;
+pub mod ipc;
+pub mod market;
+pub mod rule;
+pub mod sensitive;
+
+pub use alert::{Alert, Level};
+pub use clock::{Clock, ManualClock, SharedClock, SystemClock};
+pub use market::{Candle, Interval, MarketEvent, Symbol, SymbolError, Trade};
+pub use sensitive::Sensitive;

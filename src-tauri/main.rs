@@ -1,0 +1,3 @@
+fn main() {
+    tickwarden_app::run()
+}
