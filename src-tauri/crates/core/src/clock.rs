@@ -14,6 +14,11 @@ pub trait Clock: Send + Sync + 'static {
     fn now_ms(&self) -> i64;
     /// Resolves once `now_ms() >= deadline_ms`.
     fn sleep_until(&self, deadline_ms: i64) -> BoxFuture;
+    /// Called (synchronously, before spawning) by a task that will sleep on this clock in a
+    /// loop; keep the guard for the task's life. Only a manual clock cares.
+    fn register(&self) -> SleeperGuard {
+        SleeperGuard { clock: None }
+    }
 }
 
 pub type SharedClock = Arc<dyn Clock>;
@@ -89,14 +94,6 @@ impl ManualClock {
         self.inner.now.send_replace(ms);
     }
 
-    /// Registers a looping sleeper (see [`ManualClock::advance`]).
-    pub fn register(&self) -> SleeperGuard {
-        self.inner.state.lock().unwrap().registered += 1;
-        SleeperGuard {
-            clock: Some(self.clone()),
-        }
-    }
-
     /// Moves time forward by `ms` and waits until every registered sleeper is asleep again
     /// with a deadline in the future.
     pub async fn advance(&self, ms: i64) {
@@ -143,6 +140,13 @@ impl Drop for AsleepEntry {
 impl Clock for ManualClock {
     fn now_ms(&self) -> i64 {
         *self.inner.now.borrow()
+    }
+    /// Registers a looping sleeper (see [`ManualClock::advance`]).
+    fn register(&self) -> SleeperGuard {
+        self.inner.state.lock().unwrap().registered += 1;
+        SleeperGuard {
+            clock: Some(self.clone()),
+        }
     }
     fn sleep_until(&self, deadline_ms: i64) -> BoxFuture {
         let inner = self.inner.clone();

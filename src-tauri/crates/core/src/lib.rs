@@ -9,6 +9,6 @@ pub mod rule;
 pub mod sensitive;
 
 pub use alert::{Alert, Level};
-pub use clock::{Clock, ManualClock, SharedClock, SystemClock};
+pub use clock::{Clock, ManualClock, SharedClock, SleeperGuard, SystemClock};
 pub use market::{Candle, Interval, MarketEvent, Symbol, SymbolError, Trade};
 pub use sensitive::Sensitive;

@@ -192,6 +192,9 @@ pub enum MarketEvent {
     /// The feed lost its connection (or had a gap): detectors reset, rules do not score
     /// across it.
     Reconnecting { source: String, at_ms: i64 },
+    /// The source's clock has reached `at_ms`: every bar that ends at or before it is final,
+    /// even if no trade arrived after its end.
+    Heartbeat { source: String, at_ms: i64 },
 }
 
 impl MarketEvent {
@@ -199,7 +202,7 @@ impl MarketEvent {
         match self {
             MarketEvent::Trade(t) => Some(&t.symbol),
             MarketEvent::Candle(c) => Some(&c.symbol),
-            MarketEvent::Reconnecting { .. } => None,
+            MarketEvent::Reconnecting { .. } | MarketEvent::Heartbeat { .. } => None,
         }
     }
 }
