@@ -187,8 +187,11 @@ impl Candle {
 #[derive(Clone, Debug, PartialEq)]
 pub enum MarketEvent {
     Trade(Trade),
-    /// A candle the source built itself (or a back-filled one).
+    /// A candle the source built itself (live: `closed` says whether it is final).
     Candle(Candle),
+    /// A closed historical candle (REST back-fill, simulated history): stored and used to
+    /// warm detectors, never evaluated by rules as if it happened now.
+    Backfill(Candle),
     /// The feed lost its connection (or had a gap): detectors reset, rules do not score
     /// across it.
     Reconnecting { source: String, at_ms: i64 },
@@ -201,7 +204,7 @@ impl MarketEvent {
     pub fn symbol(&self) -> Option<&Symbol> {
         match self {
             MarketEvent::Trade(t) => Some(&t.symbol),
-            MarketEvent::Candle(c) => Some(&c.symbol),
+            MarketEvent::Candle(c) | MarketEvent::Backfill(c) => Some(&c.symbol),
             MarketEvent::Reconnecting { .. } | MarketEvent::Heartbeat { .. } => None,
         }
     }

@@ -23,7 +23,7 @@ pub fn spawn(
         let history = market.backfill_until(Interval::M1.floor(now));
         health.on_messages(history.len() as u64, now);
         for candle in history {
-            if tx.send(MarketEvent::Candle(candle)).await.is_err() {
+            if tx.send(MarketEvent::Backfill(candle)).await.is_err() {
                 return;
             }
         }

@@ -117,7 +117,7 @@ async fn feed_task_sends_history_then_trades_and_heartbeats() {
     let mut beats = 0;
     while let Ok(ev) = rx.try_recv() {
         match ev {
-            MarketEvent::Candle(c) => {
+            MarketEvent::Backfill(c) => {
                 assert_eq!(trades, 0, "history comes first");
                 assert!(c.closed && c.open_time < T0);
                 candles += 1
@@ -127,7 +127,7 @@ async fn feed_task_sends_history_then_trades_and_heartbeats() {
                 trades += 1
             }
             MarketEvent::Heartbeat { .. } => beats += 1,
-            MarketEvent::Reconnecting { .. } => panic!("the demo never disconnects"),
+            other => panic!("the demo sends no {other:?}"),
         }
     }
     assert_eq!(candles, 30 * 8);
