@@ -5,6 +5,6 @@ mod book;
 mod compile;
 mod eval;
 
-pub use book::{RuleBook, WatchlistMap};
+pub use book::{Fired, RuleBook, WatchlistMap};
 pub use compile::{compile, CompiledRule, RuleError};
 pub use eval::{describe, evaluate, Node, Rhs};

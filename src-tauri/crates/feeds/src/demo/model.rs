@@ -51,9 +51,9 @@ pub struct DemoConfig {
     pub burst_every_min: f64,
     /// Mean minutes between price jumps of one instrument.
     pub jump_every_min: f64,
-    /// Make sure one instrument has a burst this many seconds after the live start, so a new
-    /// user sees the alert path working in the first minute or two.
-    pub first_burst_after_s: Option<f64>,
+    /// Start a volume burst on one instrument at the first full minute after the live start,
+    /// so a new user sees the alert path working within a minute or two.
+    pub showcase_burst: bool,
 }
 
 impl Default for DemoConfig {
@@ -62,8 +62,8 @@ impl Default for DemoConfig {
             seed: 7,
             history_minutes: 24 * 60,
             burst_every_min: 25.0,
-            jump_every_min: 240.0,
-            first_burst_after_s: Some(45.0),
+            jump_every_min: 720.0,
+            showcase_burst: true,
         }
     }
 }
@@ -104,6 +104,8 @@ struct InstState {
     burst: Option<Burst>,
     burst_mean_s: f64,
     jump_mean_s: f64,
+    /// When the showcase burst starts (see [`DemoConfig::showcase_burst`]).
+    showcase_at: Option<f64>,
 }
 
 pub struct DemoMarket {
@@ -153,6 +155,7 @@ impl DemoMarket {
                     burst: None,
                     burst_mean_s: cfg.burst_every_min * 60.0,
                     jump_mean_s: cfg.jump_every_min * 60.0,
+                    showcase_at: None,
                 };
                 s.next_burst = t + s.exp_ms(s.burst_mean_s);
                 s.next_jump = t + s.exp_ms(s.jump_mean_s);
@@ -188,12 +191,14 @@ impl DemoMarket {
         out
     }
 
-    /// Schedules the first-burst showcase relative to the live start.
+    /// Schedules the showcase burst relative to the live start.
     pub fn start_live(&mut self, now_ms: i64) {
-        if let Some(after) = self.cfg.first_burst_after_s {
+        if self.cfg.showcase_burst {
             let idx = (self.cfg.seed % self.insts.len() as u64) as usize;
             let s = &mut self.insts[idx];
-            s.next_burst = s.next_burst.min(now_ms as f64 + after * 1000.0);
+            let at = (Interval::M1.floor(now_ms) + 60_000 + 1_000) as f64;
+            s.next_burst = s.next_burst.min(at);
+            s.showcase_at = Some(at);
         }
     }
 
@@ -251,7 +256,7 @@ impl InstState {
                 self.burst = None;
                 self.resample_arrival();
             } else if next == self.next_jump {
-                let size = 0.02 + 0.04 * self.rng.gen::<f64>();
+                let size = self.inst.daily_vol * (1.0 + 1.5 * self.rng.gen::<f64>());
                 let dir = if self.rng.gen_bool(0.5) { 1.0 } else { -1.0 };
                 self.log_price += dir * size;
                 self.log_sigma += 2.5f64.ln();
@@ -260,6 +265,14 @@ impl InstState {
             } else if next == self.next_burst {
                 let dir = if self.rng.gen_bool(0.5) { 1.0 } else { -1.0 };
                 self.start_burst(next, dir);
+                if self.showcase_at.take() == Some(next) {
+                    // Unmistakable, and inside one bar: the point is to show the alert path.
+                    if let Some(b) = self.burst.as_mut() {
+                        b.until_ms = next + 45_000.0;
+                        b.rate_mult = 10.0;
+                        b.qty_mult = 3.0;
+                    }
+                }
             } else {
                 let trade = self.make_trade(next);
                 emit(trade);
@@ -270,7 +283,7 @@ impl InstState {
 
     fn start_burst(&mut self, t: f64, dir: f64) {
         let duration_s = 20.0 + 40.0 * self.rng.gen::<f64>();
-        let total_move = 0.003 + 0.017 * self.rng.gen::<f64>();
+        let total_move = self.inst.daily_vol * (0.05 + 0.25 * self.rng.gen::<f64>());
         self.burst = Some(Burst {
             until_ms: t + duration_s * 1000.0,
             drift: dir * total_move / duration_s,

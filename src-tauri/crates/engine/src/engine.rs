@@ -1,0 +1,385 @@
+//! Starting the pipeline and the handle that drives it.
+
+use crate::alerts::{AlertMsg, Dispatcher};
+use crate::config::EngineConfig;
+use crate::defaults::{self, DEFAULT_WATCHLIST};
+use crate::error::EngineError;
+use crate::live::LiveState;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio::task::JoinHandle;
+use tw_analytics::rules::{compile, RuleBook, WatchlistMap};
+use tw_analytics::{SeriesBook, SeriesConfig, SeriesUpdate};
+use tw_core::ipc::{EngineStatus, LiveBatch, NotifierStatus, RuleRecord, WatchRow};
+use tw_core::rule::RuleSpec;
+use tw_core::{Alert, Candle, Interval, MarketEvent, Sensitive, SharedClock, Symbol};
+use tw_feeds::demo::{self, DemoMarket};
+use tw_feeds::HealthCell;
+use tw_os::{Notifier, Secrets};
+use tw_store::{CandleWriter, Store};
+
+const PAUSED: &str = "alerts_paused";
+
+enum SeriesMsg {
+    Flush(oneshot::Sender<()>),
+}
+
+enum RulesMsg {
+    Update(SeriesUpdate),
+    Reload(Vec<RuleRecord>, WatchlistMap),
+    Flush(oneshot::Sender<()>),
+}
+
+struct Shared {
+    store: Store,
+    clock: SharedClock,
+    live: LiveState,
+    feeds: Vec<HealthCell>,
+    alerts: broadcast::Sender<Alert>,
+    paused: Arc<AtomicBool>,
+    notifier_status: Arc<Mutex<NotifierStatus>>,
+    series_ctl: mpsc::Sender<SeriesMsg>,
+    rules_tx: mpsc::Sender<RulesMsg>,
+    secrets: Secrets,
+    data_dir: PathBuf,
+    tasks: Mutex<Vec<JoinHandle<()>>>,
+    feed_tasks: Mutex<Vec<JoinHandle<()>>>,
+}
+
+/// The engine's one handle: cheap to clone, shared by the shell and the CLI.
+#[derive(Clone)]
+pub struct EngineHandle(Arc<Shared>);
+
+pub struct Engine;
+
+impl Engine {
+    /// Opens the store, sets up a first start, and starts feeds, series, rules and alerts.
+    pub async fn start(cfg: EngineConfig) -> Result<EngineHandle, EngineError> {
+        let store = Store::open(&cfg.data_dir).await?;
+        let now = cfg.clock.now_ms();
+        let demo_symbols: Vec<Symbol> = DemoMarket::instruments().into_iter().map(|(s, _)| s).collect();
+        if cfg.demo.is_some() {
+            defaults::ensure(&store, &demo_symbols, now).await?;
+        }
+        let names: HashMap<String, (String, bool)> = DemoMarket::instruments()
+            .into_iter()
+            .map(|(s, n)| (s.to_string(), (n.to_string(), true)))
+            .collect();
+
+        let (alerts_tx, _) = broadcast::channel(1024);
+        let paused = Arc::new(AtomicBool::new(store.setting(PAUSED).await?.as_deref() == Some("true")));
+        let notifier = cfg.notifications.then(|| Notifier::new(cfg.app_name.clone()));
+        let notifier_status = Arc::new(Mutex::new(match &notifier {
+            Some(n) => n.status().await,
+            None => NotifierStatus {
+                available: false,
+                error: Some("OS notifications are turned off for this run".into()),
+            },
+        }));
+
+        let (market_tx, market_rx) = mpsc::channel::<MarketEvent>(8192);
+        let (series_ctl, series_ctl_rx) = mpsc::channel(16);
+        let (rules_tx, rules_rx) = mpsc::channel(8192);
+        let (alert_tx, alert_rx) = mpsc::channel(4096);
+        let (rules_changed_tx, mut rules_changed_rx) = mpsc::unbounded_channel();
+        let writer = store.spawn_writer(8192);
+
+        let mut feeds = Vec::new();
+        let mut feed_tasks = Vec::new();
+        if let Some(demo_cfg) = cfg.demo.clone() {
+            let mut resume = HashMap::new();
+            for s in &demo_symbols {
+                if let Some(c) = store.candles(s.as_str(), Interval::M1, 1).await?.pop() {
+                    resume.insert(s.clone(), (c.open_time, c.close));
+                }
+            }
+            let start = Interval::M1.floor(now) - demo_cfg.history_minutes as i64 * 60_000;
+            let market = DemoMarket::new(demo_cfg, start, &resume);
+            let health = HealthCell::new(demo::SOURCE, true);
+            feed_tasks.push(demo::spawn(market, cfg.clock.clone(), market_tx.clone(), health.clone(), cfg.tick_ms));
+            feeds.push(health);
+        }
+        drop(market_tx);
+
+        let shared = Arc::new(Shared {
+            store: store.clone(),
+            clock: cfg.clock.clone(),
+            live: LiveState::new(names),
+            feeds,
+            alerts: alerts_tx.clone(),
+            paused: paused.clone(),
+            notifier_status: notifier_status.clone(),
+            series_ctl,
+            rules_tx: rules_tx.clone(),
+            secrets: Secrets::new(cfg.keyring_service.clone()),
+            data_dir: cfg.data_dir.clone(),
+            tasks: Mutex::new(Vec::new()),
+            feed_tasks: Mutex::new(feed_tasks),
+        });
+        let handle = EngineHandle(shared.clone());
+        handle.reload_rules().await?;
+
+        let mut tasks = vec![
+            tokio::spawn(series_task(handle.clone(), market_rx, series_ctl_rx, writer, rules_tx.clone())),
+            tokio::spawn(rules_task(cfg.clock.clone(), rules_rx, alert_tx)),
+            tokio::spawn(
+                Dispatcher {
+                    store: store.clone(),
+                    ui: alerts_tx,
+                    notifier,
+                    notifier_status,
+                    paused,
+                    rules_changed: rules_changed_tx,
+                }
+                .run(alert_rx),
+            ),
+        ];
+        let h = handle.clone();
+        tasks.push(tokio::spawn(async move {
+            while rules_changed_rx.recv().await.is_some() {
+                if let Err(e) = h.reload_rules().await {
+                    tracing::warn!("could not reload rules: {e}");
+                }
+            }
+        }));
+        *shared.tasks.lock().unwrap() = tasks;
+        Ok(handle)
+    }
+}
+
+async fn series_task(
+    engine: EngineHandle,
+    mut market: mpsc::Receiver<MarketEvent>,
+    mut ctl: mpsc::Receiver<SeriesMsg>,
+    writer: CandleWriter,
+    rules: mpsc::Sender<RulesMsg>,
+) {
+    let mut book = SeriesBook::new(SeriesConfig::default());
+    let mut updates = Vec::new();
+    let mut market_open = true;
+    loop {
+        tokio::select! {
+            biased;
+            ev = market.recv(), if market_open => {
+                let Some(ev) = ev else { market_open = false; continue };
+                if let MarketEvent::Candle(c) | MarketEvent::Backfill(c) = &ev {
+                    // Back-filled and source-built candles of every interval are stored as sent.
+                    if c.interval != Interval::M1 && writer.upsert(c.clone()).await.is_err() {
+                        tracing::error!("the candle writer has stopped");
+                    }
+                }
+                book.on_event(&ev, &mut updates);
+                for u in updates.drain(..) {
+                    if let Err(e) = writer.upsert(u.bar.clone()).await {
+                        tracing::error!("candle {} {} not queued for storage: {e}", u.symbol, u.bar.open_time);
+                    }
+                    engine.0.live.apply(&u);
+                    if rules.send(RulesMsg::Update(u)).await.is_err() {
+                        return;
+                    }
+                }
+            }
+            msg = ctl.recv() => match msg {
+                Some(SeriesMsg::Flush(ack)) => {
+                    if let Err(e) = writer.flush().await {
+                        tracing::warn!("flush: {e}");
+                    }
+                    let _ = rules.send(RulesMsg::Flush(ack)).await;
+                }
+                None => return,
+            },
+        }
+    }
+}
+
+async fn rules_task(clock: SharedClock, mut rx: mpsc::Receiver<RulesMsg>, alerts: mpsc::Sender<AlertMsg>) {
+    let mut book = RuleBook::new();
+    while let Some(msg) = rx.recv().await {
+        match msg {
+            RulesMsg::Update(u) => {
+                for f in book.on_update(&u, clock.now_ms()) {
+                    if alerts.send(AlertMsg::Fired(f)).await.is_err() {
+                        return;
+                    }
+                }
+            }
+            RulesMsg::Reload(records, lists) => {
+                let compiled = records
+                    .iter()
+                    .filter_map(|r| match compile(r.id, &r.spec, None) {
+                        Ok(c) => Some(c),
+                        Err(e) => {
+                            tracing::warn!("stored rule {} ({}) skipped: {e}", r.id, r.spec.name);
+                            None
+                        }
+                    })
+                    .collect();
+                book.load(compiled, &lists);
+            }
+            RulesMsg::Flush(ack) => {
+                let _ = alerts.send(AlertMsg::Flush(ack)).await;
+            }
+        }
+    }
+}
+
+impl EngineHandle {
+    pub fn store(&self) -> &Store {
+        &self.0.store
+    }
+
+    pub fn data_dir(&self) -> &std::path::Path {
+        &self.0.data_dir
+    }
+
+    async fn reload_rules(&self) -> Result<(), EngineError> {
+        let rules = self.0.store.rules().await?;
+        let mut lists = WatchlistMap::new();
+        for r in &rules {
+            if let Some(w) = &r.spec.target.watchlist {
+                if !lists.contains_key(w) {
+                    let syms = self.0.store.watchlist(w).await?;
+                    lists.insert(w.clone(), syms.iter().filter_map(|s| Symbol::parse(s).ok()).collect());
+                }
+            }
+        }
+        self.0
+            .rules_tx
+            .send(RulesMsg::Reload(rules, lists))
+            .await
+            .map_err(|_| EngineError::Stopped)
+    }
+
+    /// Waits until every event the feeds have handed over so far has been through series,
+    /// storage, rules and alert delivery.
+    pub async fn flush(&self) -> Result<(), EngineError> {
+        let (tx, rx) = oneshot::channel();
+        self.0.series_ctl.send(SeriesMsg::Flush(tx)).await.map_err(|_| EngineError::Stopped)?;
+        rx.await.map_err(|_| EngineError::Stopped)
+    }
+
+    /// Stops the feeds, drains the pipeline and closes the store.
+    pub async fn shutdown(&self) {
+        for t in self.0.feed_tasks.lock().unwrap().drain(..) {
+            t.abort();
+        }
+        if let Err(e) = self.flush().await {
+            tracing::warn!("shutdown: {e}");
+        }
+        for t in self.0.tasks.lock().unwrap().drain(..) {
+            t.abort();
+        }
+        self.0.store.close().await;
+    }
+
+    pub fn subscribe_alerts(&self) -> broadcast::Receiver<Alert> {
+        self.0.alerts.subscribe()
+    }
+
+    /// What changed since the last call (one consumer: the UI's live channel).
+    pub fn take_live_batch(&self) -> Option<LiveBatch> {
+        self.0.live.take_batch()
+    }
+
+    pub async fn watchlist(&self) -> Result<Vec<WatchRow>, EngineError> {
+        let symbols = self.0.store.watchlist(DEFAULT_WATCHLIST).await?;
+        Ok(self.0.live.rows(&symbols))
+    }
+
+    /// Stored candles, oldest first, with the live bar (which may not be written yet) last.
+    pub async fn candles(&self, symbol: &str, interval: Interval, limit: u32) -> Result<Vec<Candle>, EngineError> {
+        let symbol = Symbol::parse(symbol).map_err(|e| EngineError::InvalidInput(e.to_string()))?;
+        let limit = limit.clamp(1, 5_000);
+        let mut out = self.0.store.candles(symbol.as_str(), interval, limit).await?;
+        if interval == Interval::M1 {
+            if let Some(cur) = self.0.live.current(symbol.as_str()) {
+                match out.last() {
+                    Some(last) if last.open_time == cur.open_time => *out.last_mut().unwrap() = cur,
+                    Some(last) if last.open_time > cur.open_time => {}
+                    _ => out.push(cur),
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    pub async fn rules(&self) -> Result<Vec<RuleRecord>, EngineError> {
+        Ok(self.0.store.rules().await?)
+    }
+
+    /// Validates and stores a rule; a bad rule is refused with the field and the reason.
+    pub async fn create_rule(&self, spec: RuleSpec) -> Result<RuleRecord, EngineError> {
+        let now = self.0.clock.now_ms();
+        compile(0, &spec, Some(now))?;
+        let rec = self.0.store.insert_rule(&spec, now).await?;
+        self.reload_rules().await?;
+        Ok(rec)
+    }
+
+    pub async fn update_rule(&self, id: i64, spec: RuleSpec) -> Result<RuleRecord, EngineError> {
+        let now = self.0.clock.now_ms();
+        compile(id, &spec, Some(now))?;
+        let rec = self.0.store.update_rule(id, &spec, now).await?;
+        self.reload_rules().await?;
+        Ok(rec)
+    }
+
+    pub async fn set_rule_enabled(&self, id: i64, enabled: bool) -> Result<RuleRecord, EngineError> {
+        let rec = self.0.store.set_rule_enabled(id, enabled, self.0.clock.now_ms()).await?;
+        self.reload_rules().await?;
+        Ok(rec)
+    }
+
+    pub async fn delete_rule(&self, id: i64) -> Result<(), EngineError> {
+        self.0.store.delete_rule(id).await?;
+        self.reload_rules().await
+    }
+
+    pub async fn alerts(&self, limit: u32) -> Result<Vec<Alert>, EngineError> {
+        Ok(self.0.store.recent_alerts(limit.clamp(1, 10_000)).await?)
+    }
+
+    pub fn alerts_paused(&self) -> bool {
+        self.0.paused.load(Ordering::Relaxed)
+    }
+
+    /// Holds OS notifications (alerts are still stored and shown in the app).
+    pub async fn set_alerts_paused(&self, paused: bool) -> Result<(), EngineError> {
+        self.0.paused.store(paused, Ordering::Relaxed);
+        self.0.store.set_setting(PAUSED, if paused { "true" } else { "false" }).await?;
+        Ok(())
+    }
+
+    pub fn status(&self) -> EngineStatus {
+        EngineStatus {
+            feeds: self.0.feeds.iter().map(|h| h.snapshot()).collect(),
+            alerts_paused: self.alerts_paused(),
+            notifications: self.0.notifier_status.lock().unwrap().clone(),
+            data_dir: self.0.data_dir.display().to_string(),
+        }
+    }
+
+    /// Keeps a data source's API token in the OS keyring (never in SQLite or logs).
+    pub async fn set_token(&self, source: &str, token: Sensitive<String>) -> Result<(), EngineError> {
+        if token.expose().trim().is_empty() {
+            return Err(EngineError::InvalidInput("the token is empty".into()));
+        }
+        Ok(self.0.secrets.set(source, &token).await?)
+    }
+
+    pub async fn has_token(&self, source: &str) -> Result<bool, EngineError> {
+        Ok(self.0.secrets.has(source).await?)
+    }
+
+    pub async fn delete_token(&self, source: &str) -> Result<bool, EngineError> {
+        Ok(self.0.secrets.delete(source).await?)
+    }
+
+    /// The token itself, for the feed that needs it; never sent to the UI.
+    pub async fn token(&self, source: &str) -> Result<Option<Sensitive<String>>, EngineError> {
+        Ok(self.0.secrets.get(source).await?)
+    }
+}
