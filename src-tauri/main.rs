@@ -1,3 +1,6 @@
+// No console window on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
 fn main() {
-    tickwarden_app::run()
+    std::process::exit(tickwarden_app::main_entry());
 }

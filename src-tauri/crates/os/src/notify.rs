@@ -92,15 +92,15 @@ impl Notifier {
             .summary(&n.summary)
             .body(&n.body)
             .icon(self.icon.as_deref().unwrap_or(icon_for(n.level)));
-        #[cfg(any(
-            all(unix, not(target_os = "macos")),
-            target_os = "windows"
-        ))]
+        #[cfg(any(all(unix, not(target_os = "macos")), target_os = "windows"))]
         native.urgency(urgency_for(n.level));
 
         let sent = self
             .blocking("sending the notification", move || {
-                native.show().map(drop).map_err(|e| classify(&e.to_string()))
+                native
+                    .show()
+                    .map(drop)
+                    .map_err(|e| classify(&e.to_string()))
             })
             .await;
         match &sent {
@@ -150,7 +150,9 @@ impl Notifier {
     {
         match tokio::time::timeout(self.timeout, tokio::task::spawn_blocking(op)).await {
             Ok(Ok(result)) => result,
-            Ok(Err(join)) => Err(NotifyError::Failed(format!("{what} did not complete: {join}"))),
+            Ok(Err(join)) => Err(NotifyError::Failed(format!(
+                "{what} did not complete: {join}"
+            ))),
             Err(_) => Err(NotifyError::Unavailable(format!(
                 "no notification service is running (no answer within {} s while {what})",
                 self.timeout.as_secs_f32()

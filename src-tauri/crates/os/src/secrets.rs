@@ -56,12 +56,16 @@ impl Secrets {
         let token = token.clone();
         let done = self
             .run(source, move |entry| {
-                entry.set_password(token.expose()).map_err(backend::map_error)
+                entry
+                    .set_password(token.expose())
+                    .map_err(backend::map_error)
             })
             .await;
         match &done {
             Ok(()) => tracing::debug!(service = %self.service, source, "token stored"),
-            Err(e) => tracing::warn!(service = %self.service, source, error = %e, "storing token failed"),
+            Err(e) => {
+                tracing::warn!(service = %self.service, source, error = %e, "storing token failed")
+            }
         }
         done
     }
@@ -197,6 +201,8 @@ mod backend {
                 let detail = inner.to_string();
                 if is_unavailable(&detail) {
                     SecretError::Unavailable(unavailable_message(&detail))
+                } else if LOCKED_MARKERS.iter().any(|m| detail.contains(m)) {
+                    SecretError::Locked(locked_message(&detail))
                 } else {
                     SecretError::Other(format!("the OS keyring failed: {detail}"))
                 }
@@ -206,9 +212,7 @@ mod backend {
                 if is_unavailable(&detail) {
                     SecretError::Unavailable(unavailable_message(&detail))
                 } else {
-                    SecretError::Locked(format!(
-                        "the OS keyring is locked or refused access: unlock it (log in to the desktop session or open the keyring manager) and try again ({detail})"
-                    ))
+                    SecretError::Locked(locked_message(&detail))
                 }
             }
             keyring::Error::NoEntry => SecretError::Other("no token is stored".into()),
@@ -227,6 +231,14 @@ mod backend {
             )),
             other => SecretError::Other(format!("the OS keyring failed: {other}")),
         }
+    }
+
+    /// Strings in a platform error that mean "locked" where keyring does not say
+    /// `NoStorageAccess` (gnome-keyring refusing to create an item in a locked collection).
+    const LOCKED_MARKERS: &[&str] = &["org.freedesktop.Secret.Error.IsLocked"];
+
+    fn locked_message(detail: &str) -> String {
+        format!("the OS keyring is locked or refused access: unlock it (log in to the desktop session or open the keyring manager) and try again ({detail})")
     }
 
     fn is_unavailable(detail: &str) -> bool {
@@ -250,12 +262,16 @@ mod backend {
                 .downcast_ref::<keyring::secret_service::SsCredential>()
                 .is_some());
             #[cfg(target_os = "macos")]
-            assert!(any.downcast_ref::<keyring::macos::MacCredential>().is_some());
+            assert!(any
+                .downcast_ref::<keyring::macos::MacCredential>()
+                .is_some());
             #[cfg(target_os = "windows")]
             assert!(any
                 .downcast_ref::<keyring::windows::WinCredential>()
                 .is_some());
-            assert!(any.downcast_ref::<keyring::mock::MockCredential>().is_none());
+            assert!(any
+                .downcast_ref::<keyring::mock::MockCredential>()
+                .is_none());
         }
 
         #[derive(Debug)]
@@ -281,11 +297,15 @@ mod backend {
             )));
             assert!(matches!(map_error(unknown), SecretError::Unavailable(_)));
 
-            let locked =
-                keyring::Error::NoStorageAccess(Box::new(Text("SS Error: object locked")));
+            let locked = keyring::Error::NoStorageAccess(Box::new(Text("SS Error: object locked")));
             let e = map_error(locked);
             assert!(matches!(e, SecretError::Locked(_)), "{e:?}");
             assert!(e.to_string().contains("locked"));
+
+            let is_locked = keyring::Error::PlatformFailure(Box::new(Text(
+                "zbus error: org.freedesktop.Secret.Error.IsLocked: Cannot create an item in a locked collection",
+            )));
+            assert!(matches!(map_error(is_locked), SecretError::Locked(_)));
 
             let other = keyring::Error::PlatformFailure(Box::new(Text("Crypto error: bad")));
             assert!(matches!(map_error(other), SecretError::Other(_)));
@@ -347,7 +367,13 @@ mod tests {
 
     #[test]
     fn source_names() {
-        for ok in ["tushare", "binance-usdm", "a", "x1-2", &"a".repeat(MAX_SOURCE_LEN)] {
+        for ok in [
+            "tushare",
+            "binance-usdm",
+            "a",
+            "x1-2",
+            &"a".repeat(MAX_SOURCE_LEN),
+        ] {
             assert_eq!(validate_source(ok), Ok(()), "{ok}");
         }
         for bad in [

@@ -6,6 +6,7 @@
 
 mod common;
 
+use common::Setting;
 use std::io::Write;
 use std::process::{Command, Stdio};
 use tw_core::Sensitive;
@@ -204,8 +205,11 @@ async fn invalid_sources_are_refused_without_showing_the_token() {
 /// still no token in the message.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_a_session_bus_the_keyring_is_unavailable() {
-    if !common::in_child_without_bus() {
-        common::run_without_session_bus("without_a_session_bus_the_keyring_is_unavailable");
+    if !common::in_child(Setting::NoBus) {
+        common::run_child(
+            "without_a_session_bus_the_keyring_is_unavailable",
+            Setting::NoBus,
+        );
         return;
     }
     assert!(std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none());
@@ -228,17 +232,80 @@ async fn without_a_session_bus_the_keyring_is_unavailable() {
     println!("{}", common::CHILD_DONE);
 }
 
+/// Locks the default collection (as a screen lock or a timeout would) through the Secret
+/// Service API. Unlocking needs a prompt, which cannot show here (no display).
+fn lock_default_collection() {
+    let out = Command::new("dbus-send")
+        .args([
+            "--session",
+            "--print-reply",
+            "--dest=org.freedesktop.secrets",
+            "/org/freedesktop/secrets",
+            "org.freedesktop.Secret.Service.Lock",
+            "array:objpath:/org/freedesktop/secrets/aliases/default",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+}
+
+/// A locked keyring whose unlock prompt cannot show: `Locked`, quickly, never a hang. It
+/// runs in a session of its own, so locking does not disturb the other tests.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn zz_experiment_locked() {
-    common::require_private_session();
-    let service = new_service();
-    let secrets = Secrets::new(&service);
-    secrets.set("tushare", &new_token()).await.unwrap();
-    let out = Command::new("secret-tool").args(["lock", "--collection=/org/freedesktop/secrets/collection/login"]).output().unwrap();
-    println!("lock: {out:?}");
-    let t = std::time::Instant::now();
-    let r = secrets.get("tushare").await;
-    println!("get after lock: {:?} in {:?}", r.as_ref().map(|o| o.is_some()), t.elapsed());
-    let r = secrets.set("binance", &new_token()).await;
-    println!("set after lock: {:?} in {:?}", r, t.elapsed());
+async fn a_locked_keyring_is_reported_as_locked() {
+    if !common::in_child(Setting::OwnSession) {
+        common::require_private_session();
+        common::run_child(
+            "a_locked_keyring_is_reported_as_locked",
+            Setting::OwnSession,
+        );
+        return;
+    }
+    let secrets = Secrets::new(new_service());
+    let (stored, token) = (new_token(), new_token());
+    secrets.set("tushare", &stored).await.unwrap();
+    lock_default_collection();
+
+    let started = std::time::Instant::now();
+    let errors = [
+        secrets.get("tushare").await.unwrap_err(),
+        secrets.has("tushare").await.unwrap_err(),
+        secrets.set("tushare", &token).await.unwrap_err(),
+        secrets.set("binance-usdm", &token).await.unwrap_err(),
+        secrets.delete("tushare").await.unwrap_err(),
+    ];
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    for e in &errors {
+        println!("locked: {e}");
+        assert!(matches!(e, SecretError::Locked(_)), "{e:?}");
+        assert!(e.to_string().contains("locked"), "{e}");
+        assert_no_token(e, &token);
+        assert_no_token(e, &stored);
+    }
+    println!("{}", common::CHILD_DONE);
+}
+
+/// A session bus with no Secret Service provider (and none that can be started):
+/// `Unavailable` with the D-Bus reason.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_secret_service_provider_the_keyring_is_unavailable() {
+    if !common::in_child(Setting::BareBus) {
+        common::run_child(
+            "without_a_secret_service_provider_the_keyring_is_unavailable",
+            Setting::BareBus,
+        );
+        return;
+    }
+    assert!(std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some());
+    let secrets = Secrets::new(new_service());
+    let token = new_token();
+    let e = secrets.get("tushare").await.unwrap_err();
+    println!("get without a provider: {e}");
+    assert!(matches!(e, SecretError::Unavailable(_)), "{e:?}");
+    assert!(e.to_string().contains("no OS keyring is available"), "{e}");
+    assert!(e.to_string().contains("ServiceUnknown"), "{e}");
+    let e = secrets.set("tushare", &token).await.unwrap_err();
+    assert!(matches!(e, SecretError::Unavailable(_)), "{e:?}");
+    assert_no_token(&e, &token);
+    println!("{}", common::CHILD_DONE);
 }

@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::Setting;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -232,14 +233,18 @@ async fn without_a_server_send_and_status_say_unavailable() {
     println!("send without a server: {e}");
     assert!(matches!(e, NotifyError::Unavailable(_)), "{e:?}");
     assert!(
-        e.to_string().starts_with("no notification service is running ("),
+        e.to_string()
+            .starts_with("no notification service is running ("),
         "{e}"
     );
 
     let status = notifier.status().await;
     assert!(!status.available);
     let reason = status.error.expect("a reason");
-    assert!(reason.starts_with("no notification service is running ("), "{reason}");
+    assert!(
+        reason.starts_with("no notification service is running ("),
+        "{reason}"
+    );
     assert!(reason.contains("ServiceUnknown"), "{reason}");
 }
 
@@ -275,7 +280,10 @@ async fn a_server_that_does_not_answer_counts_as_unavailable() {
     // The call did reach the server, which answers later.
     let deadline = std::time::Instant::now() + Duration::from_secs(5);
     while server.received().is_empty() {
-        assert!(std::time::Instant::now() < deadline, "the stalled server never answered");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the stalled server never answered"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     running.stop().await;
@@ -284,8 +292,11 @@ async fn a_server_that_does_not_answer_counts_as_unavailable() {
 /// With no session bus at all: unavailable, with a reason, and no panic.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_a_session_bus_notifications_are_unavailable() {
-    if !common::in_child_without_bus() {
-        common::run_without_session_bus("without_a_session_bus_notifications_are_unavailable");
+    if !common::in_child(Setting::NoBus) {
+        common::run_child(
+            "without_a_session_bus_notifications_are_unavailable",
+            Setting::NoBus,
+        );
         return;
     }
     let notifier = Notifier::new("Tickwarden");

@@ -1,0 +1,117 @@
+//! `#[tauri::command]`s: parse, call the engine, map the error. Nothing else.
+
+use super::{tray, EVENT};
+use std::sync::Mutex;
+use std::time::Duration;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Emitter, State};
+use tw_core::ipc::{ApiError, EngineStatus, LiveBatch, RuleRecord, UiEvent, WatchRow};
+use tw_core::rule::RuleSpec;
+use tw_core::{Alert, Candle, Interval};
+use tw_engine::EngineHandle;
+
+type Cmd<T> = Result<T, ApiError>;
+
+/// The task that feeds the window's live channel; a new subscription (a reloaded page)
+/// replaces the old one.
+#[derive(Default)]
+pub struct LiveSubscription(Mutex<Option<tauri::async_runtime::JoinHandle<()>>>);
+
+/// How often live data is pushed: a few times a second, whatever the market does.
+const LIVE_PERIOD: Duration = Duration::from_millis(250);
+
+#[tauri::command]
+pub async fn get_watchlist(engine: State<'_, EngineHandle>) -> Cmd<Vec<WatchRow>> {
+    Ok(engine.watchlist().await?)
+}
+
+#[tauri::command]
+pub async fn get_candles(
+    engine: State<'_, EngineHandle>,
+    symbol: String,
+    interval: Interval,
+    limit: u32,
+) -> Cmd<Vec<Candle>> {
+    Ok(engine.candles(&symbol, interval, limit).await?)
+}
+
+#[tauri::command]
+pub fn subscribe_live(
+    engine: State<'_, EngineHandle>,
+    sub: State<'_, LiveSubscription>,
+    on_batch: Channel<LiveBatch>,
+) {
+    let engine = engine.inner().clone();
+    let task = tauri::async_runtime::spawn(async move {
+        let mut tick = tokio::time::interval(LIVE_PERIOD);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        loop {
+            tick.tick().await;
+            if let Some(batch) = engine.take_live_batch() {
+                if on_batch.send(batch).is_err() {
+                    break;
+                }
+            }
+        }
+    });
+    if let Some(old) = sub.0.lock().unwrap().replace(task) {
+        old.abort();
+    }
+}
+
+#[tauri::command]
+pub async fn list_rules(engine: State<'_, EngineHandle>) -> Cmd<Vec<RuleRecord>> {
+    Ok(engine.rules().await?)
+}
+
+#[tauri::command]
+pub async fn create_rule(
+    app: AppHandle,
+    engine: State<'_, EngineHandle>,
+    spec: RuleSpec,
+) -> Cmd<RuleRecord> {
+    let rec = engine.create_rule(spec).await?;
+    let _ = app.emit(EVENT, UiEvent::RulesChanged);
+    Ok(rec)
+}
+
+#[tauri::command]
+pub async fn set_rule_enabled(
+    app: AppHandle,
+    engine: State<'_, EngineHandle>,
+    id: i64,
+    enabled: bool,
+) -> Cmd<RuleRecord> {
+    let rec = engine.set_rule_enabled(id, enabled).await?;
+    let _ = app.emit(EVENT, UiEvent::RulesChanged);
+    Ok(rec)
+}
+
+#[tauri::command]
+pub async fn delete_rule(app: AppHandle, engine: State<'_, EngineHandle>, id: i64) -> Cmd<()> {
+    engine.delete_rule(id).await?;
+    let _ = app.emit(EVENT, UiEvent::RulesChanged);
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn list_alerts(engine: State<'_, EngineHandle>, limit: u32) -> Cmd<Vec<Alert>> {
+    Ok(engine.alerts(limit).await?)
+}
+
+#[tauri::command]
+pub fn get_status(engine: State<'_, EngineHandle>) -> EngineStatus {
+    engine.status()
+}
+
+#[tauri::command]
+pub async fn set_alerts_paused(
+    app: AppHandle,
+    engine: State<'_, EngineHandle>,
+    paused: bool,
+) -> Cmd<()> {
+    engine.set_alerts_paused(paused).await?;
+    tray::set_paused(&app, paused);
+    let _ = app.emit(EVENT, UiEvent::AlertsPaused { paused });
+    Ok(())
+}

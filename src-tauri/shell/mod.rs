@@ -1,0 +1,85 @@
+//! The Tauri shell: the only code that imports `tauri`. Commands are thin adapters over the
+//! engine handle; live data goes over an IPC channel, rare notices as events.
+
+mod commands;
+mod tray;
+
+use crate::cli::EngineArgs;
+use tauri::{Emitter, Manager, WindowEvent};
+use tokio::sync::broadcast::error::RecvError;
+use tw_core::ipc::UiEvent;
+use tw_engine::{Engine, EngineHandle};
+
+/// The one event name the UI listens to; the payload is a [`UiEvent`].
+pub const EVENT: &str = "tw://event";
+
+pub fn run(args: EngineArgs) -> i32 {
+    crate::headless::init_logging();
+    let result = tauri::Builder::default()
+        .manage(commands::LiveSubscription::default())
+        .invoke_handler(tauri::generate_handler![
+            commands::get_watchlist,
+            commands::get_candles,
+            commands::subscribe_live,
+            commands::list_rules,
+            commands::create_rule,
+            commands::set_rule_enabled,
+            commands::delete_rule,
+            commands::list_alerts,
+            commands::get_status,
+            commands::set_alerts_paused,
+        ])
+        .setup(move |app| {
+            let data_dir = match &args.data_dir {
+                Some(d) => d.clone(),
+                None => app.path().app_data_dir()?,
+            };
+            let cfg = args.engine_config(data_dir);
+            let engine = tauri::async_runtime::block_on(Engine::start(cfg))
+                .map_err(|e| format!("Tickwarden could not start: {e}"))?;
+            app.manage(engine.clone());
+            tray::create(app.handle(), &engine)?;
+            forward_alerts(app.handle().clone(), engine);
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            // Closing the window keeps Tickwarden watching from the tray.
+            if let WindowEvent::CloseRequested { api, .. } = event {
+                api.prevent_close();
+                let _ = window.hide();
+            }
+        })
+        .build(tauri::generate_context!("tauri.conf.json"));
+    let app = match result {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("tickwarden: {e}");
+            return 1;
+        }
+    };
+    app.run(|handle, event| {
+        if let tauri::RunEvent::Exit = event {
+            if let Some(engine) = handle.try_state::<EngineHandle>() {
+                tauri::async_runtime::block_on(engine.shutdown());
+            }
+        }
+    });
+    0
+}
+
+/// Every alert goes to the UI as an event and bumps the tray's unread count.
+fn forward_alerts(app: tauri::AppHandle, engine: EngineHandle) {
+    let mut rx = engine.subscribe_alerts();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match rx.recv().await {
+                Ok(alert) => {
+                    tray::on_alert(&app, &alert);
+                    let _ = app.emit(EVENT, UiEvent::Alert { alert });
+                }
+                Err(RecvError::Lagged(n)) => tracing::warn!("{n} alerts not forwarded to the window (they are stored)"),
+                Err(RecvError::Closed) => break,
+            }
+        }
+    });
+}

@@ -1,0 +1,117 @@
+//! The tray icon: show the window, pause alerts, quit; an unread count while the window is
+//! hidden.
+
+use super::EVENT;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem};
+use tauri::tray::TrayIconBuilder;
+use tauri::{AppHandle, Emitter, Manager, Wry};
+use tw_core::ipc::UiEvent;
+use tw_core::Alert;
+use tw_engine::EngineHandle;
+
+const TRAY_ID: &str = "main";
+
+struct TrayState {
+    pause: CheckMenuItem<Wry>,
+    unread: AtomicUsize,
+}
+
+fn chinese() -> bool {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|k| std::env::var(k).ok())
+        .find(|v| !v.is_empty())
+        .is_some_and(|v| v.starts_with("zh"))
+}
+
+pub fn create(app: &AppHandle, engine: &EngineHandle) -> tauri::Result<()> {
+    let zh = chinese();
+    let t = |en: &'static str, cn: &'static str| if zh { cn } else { en };
+    let show = MenuItem::with_id(app, "show", t("Show Tickwarden", "显示 Tickwarden"), true, None::<&str>)?;
+    let pause = CheckMenuItem::with_id(
+        app,
+        "pause",
+        t("Pause alerts", "暂停提醒"),
+        true,
+        engine.alerts_paused(),
+        None::<&str>,
+    )?;
+    let quit = MenuItem::with_id(app, "quit", t("Quit", "退出"), true, None::<&str>)?;
+    let sep = PredefinedMenuItem::separator(app)?;
+    let menu = Menu::with_items(app, &[&show, &pause, &sep, &quit])?;
+    let mut builder = TrayIconBuilder::with_id(TRAY_ID)
+        .tooltip("Tickwarden")
+        .menu(&menu)
+        .on_menu_event(|app, event| match event.id.as_ref() {
+            "show" => show_window(app),
+            "pause" => toggle_pause(app),
+            "quit" => app.exit(0),
+            _ => {}
+        });
+    if let Some(icon) = app.default_window_icon() {
+        builder = builder.icon(icon.clone());
+    }
+    builder.build(app)?;
+    app.manage(TrayState {
+        pause,
+        unread: AtomicUsize::new(0),
+    });
+    Ok(())
+}
+
+fn show_window(app: &AppHandle) {
+    if let Some(w) = app.get_webview_window("main") {
+        let _ = w.show();
+        let _ = w.unminimize();
+        let _ = w.set_focus();
+    }
+    if let Some(st) = app.try_state::<TrayState>() {
+        st.unread.store(0, Ordering::Relaxed);
+    }
+    set_unread_label(app, 0);
+}
+
+fn toggle_pause(app: &AppHandle) {
+    let Some(engine) = app.try_state::<EngineHandle>() else { return };
+    let engine = engine.inner().clone();
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let paused = !engine.alerts_paused();
+        if let Err(e) = engine.set_alerts_paused(paused).await {
+            tracing::warn!("could not change the pause setting: {e}");
+        }
+        set_paused(&app, engine.alerts_paused());
+        let _ = app.emit(EVENT, UiEvent::AlertsPaused { paused: engine.alerts_paused() });
+    });
+}
+
+/// Keeps the tray's check mark in step with the pause setting.
+pub fn set_paused(app: &AppHandle, paused: bool) {
+    if let Some(st) = app.try_state::<TrayState>() {
+        let _ = st.pause.set_checked(paused);
+    }
+}
+
+/// Counts alerts that arrive while the window is not visible.
+pub fn on_alert(app: &AppHandle, _alert: &Alert) {
+    let visible = app
+        .get_webview_window("main")
+        .and_then(|w| w.is_visible().ok())
+        .unwrap_or(false);
+    let Some(st) = app.try_state::<TrayState>() else { return };
+    if visible {
+        return;
+    }
+    let n = st.unread.fetch_add(1, Ordering::Relaxed) + 1;
+    set_unread_label(app, n);
+}
+
+fn set_unread_label(app: &AppHandle, n: usize) {
+    if let Some(tray) = app.tray_by_id(TRAY_ID) {
+        let label = (n > 0).then(|| n.to_string());
+        let _ = tray.set_title(label.as_deref());
+        let tip = if n > 0 { format!("Tickwarden — {n} new alerts") } else { "Tickwarden".to_string() };
+        let _ = tray.set_tooltip(Some(tip));
+    }
+}
