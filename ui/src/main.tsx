@@ -1,0 +1,4 @@
+// The entry the Tauri window loads (index.html).
+import { renderApp } from "./render";
+
+renderApp();

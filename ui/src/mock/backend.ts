@@ -1,0 +1,483 @@
+// A stand-in for the Rust backend, for browser development (mock.html) and UI tests.
+// It answers every command of the contract through `mockIPC`, runs a small random-walk
+// market, evaluates simple rules and emits alerts like the engine does.
+// Only mock.html and tests import this file; the app's index.html never does.
+import type { Channel } from "@tauri-apps/api/core";
+import { emit } from "@tauri-apps/api/event";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import type { Alert } from "../bindings/Alert";
+import type { ApiError } from "../bindings/ApiError";
+import type { Candle } from "../bindings/Candle";
+import type { Comparison } from "../bindings/Comparison";
+import type { Condition } from "../bindings/Condition";
+import type { EngineStatus } from "../bindings/EngineStatus";
+import type { LiveBatch } from "../bindings/LiveBatch";
+import type { Op } from "../bindings/Op";
+import type { RuleRecord } from "../bindings/RuleRecord";
+import type { RuleSpec } from "../bindings/RuleSpec";
+import type { UiEvent } from "../bindings/UiEvent";
+import type { WatchRow } from "../bindings/WatchRow";
+
+/** Set on window while the mock is installed; the build checks dist/ never contains it. */
+export const MOCK_MARKER = "__TICKWARDEN_MOCK_BACKEND__";
+
+const MINUTE = 60_000;
+const METRICS = ["price", "change_pct", "volume", "volume_z"];
+const OPS: readonly Op[] = ["gt", "lt", "ge", "le", "crosses", "crosses_up", "crosses_down"];
+const LEVELS = ["low", "medium", "high", "critical"];
+const INTERVALS = ["1m", "5m", "15m", "1h", "4h", "1d"];
+
+interface Instrument {
+  symbol: string;
+  name: string;
+  start: number;
+  vol: number;
+}
+
+const INSTRUMENTS: Instrument[] = [
+  { symbol: "demo:ALPHA", name: "Alpha Dynamics", start: 128.4, vol: 0.0016 },
+  { symbol: "demo:BETA", name: "Beta Materials", start: 42.15, vol: 0.0022 },
+  { symbol: "demo:GAMMA", name: "Gamma Energy", start: 12.62, vol: 0.0028 },
+  { symbol: "demo:DELTA", name: "Delta Biotech", start: 0.8731, vol: 0.004 },
+  { symbol: "demo:EPSILON", name: "Epsilon Index", start: 2540.5, vol: 0.0009 },
+  { symbol: "demo:ZETA", name: "Zeta Coin", start: 64.3, vol: 0.0035 },
+];
+
+export interface MockOptions {
+  /** Seed of the random walk, so tests are repeatable. */
+  seed?: number;
+  /** Milliseconds between price steps and between live batches when running on timers. */
+  tickMs?: number;
+  /** Start timers; tests leave this off and call `step()`. */
+  autoStart?: boolean;
+  /** Clock (ms UTC). */
+  now?: () => number;
+  /** Minutes of 1m history to make up per symbol. */
+  historyMinutes?: number;
+  notifications?: { available: boolean; error: string | null };
+  /** Handle `plugin:event|*` so `listen`/`emit` work without Tauri. */
+  mockEvents?: boolean;
+}
+
+export interface MockBackend {
+  /** Advances the market by one price step per symbol and sends a live batch. */
+  step: () => void;
+  /** Everything the mock has been asked, in order (command, args). */
+  calls: { cmd: string; args: Record<string, unknown> }[];
+  /** Makes the next call of `cmd` reject with `error`. */
+  failNext: (cmd: string, error: ApiError) => void;
+  /** Sends an event as the engine would. */
+  emitEvent: (event: UiEvent) => Promise<void>;
+  rules: () => RuleRecord[];
+  alerts: () => Alert[];
+  uninstall: () => void;
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface SymState {
+  inst: Instrument;
+  price: number;
+  ref24h: number;
+  candles: Candle[];
+  sigma: number;
+  prev: Record<string, number | undefined>;
+}
+
+/** Thrown inside a handler; the dispatcher rejects with its plain `{ code, message }`. */
+class Rejection extends Error {
+  constructor(readonly apiError: ApiError) {
+    super(apiError.message);
+  }
+}
+
+const fail = (code: ApiError["code"], message: string) => new Rejection({ code, message });
+
+/** Rejects like a Tauri command does: with the ApiError object itself, not an Error. */
+function reject(error: ApiError): Promise<never> {
+  // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+  return Promise.reject(error);
+}
+
+function isComparison(c: Condition): c is Comparison {
+  return "metric" in c;
+}
+
+function validateCondition(c: Condition, path: string): string | null {
+  if ("all" in c || "any" in c) {
+    const parts = "all" in c ? c.all : c.any;
+    if (parts.length === 0) return `${path}: an empty group matches nothing`;
+    for (const [i, p] of parts.entries()) {
+      const e = validateCondition(p, `${path}.${"all" in c ? "all" : "any"}[${i}]`);
+      if (e) return e;
+    }
+    return null;
+  }
+  if (!METRICS.includes(c.metric)) return `${path}.metric: unknown metric "${c.metric}"`;
+  if (!OPS.includes(c.op)) return `${path}.op: unknown operator "${c.op as string}"`;
+  if (typeof c.value === "number" ? !Number.isFinite(c.value) : !METRICS.includes(c.value.metric)) {
+    return `${path}.value: must be a finite number or a known metric`;
+  }
+  return null;
+}
+
+function validateSpec(spec: RuleSpec, known: Set<string>): string | null {
+  if (spec.version !== 1) return `version: unsupported version ${spec.version}`;
+  if (spec.name.trim() === "") return "name: must not be empty";
+  if (spec.name.length > 80) return "name: at most 80 characters";
+  const symbols = spec.target.symbols ?? [];
+  if (symbols.length === 0 && !spec.target.watchlist && !spec.target.source) {
+    return "target: give symbols, a watchlist or a source";
+  }
+  for (const s of symbols) if (!known.has(s)) return `target.symbols: unknown symbol "${s}"`;
+  if (!INTERVALS.includes(spec.interval)) return `interval: unknown interval "${spec.interval}"`;
+  if (!LEVELS.includes(spec.level)) return `level: unknown level "${spec.level}"`;
+  if (spec.frequency.cooldown_s < 0) return "frequency.cooldown_s: must not be negative";
+  return validateCondition(spec.when, "when");
+}
+
+export function installMockBackend(options: MockOptions = {}): MockBackend {
+  const rand = mulberry32(options.seed ?? 7);
+  const now = options.now ?? (() => Date.now());
+  const tickMs = options.tickMs ?? 250;
+  const historyMinutes = options.historyMinutes ?? 240;
+  const notifications = options.notifications ?? { available: true, error: null };
+
+  const gauss = () => {
+    const u = Math.max(rand(), 1e-12);
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
+  };
+
+  // ---- the market ----
+  const t0 = now();
+  const syms = new Map<string, SymState>();
+  for (const inst of INSTRUMENTS) {
+    const candles: Candle[] = [];
+    const firstOpen = Math.floor(t0 / MINUTE) * MINUTE - historyMinutes * MINUTE;
+    let p = inst.start * (1 + gauss() * 0.02);
+    for (let i = 0; i <= historyMinutes; i++) {
+      const open = p;
+      let high = open;
+      let low = open;
+      for (let k = 0; k < 6; k++) {
+        p *= 1 + gauss() * inst.vol;
+        high = Math.max(high, p);
+        low = Math.min(low, p);
+      }
+      const volume = Math.round(800 + rand() * 1200 + (rand() < 0.05 ? 6000 * rand() : 0));
+      candles.push({
+        symbol: inst.symbol,
+        interval: "1m",
+        openTime: firstOpen + i * MINUTE,
+        open,
+        high,
+        low,
+        close: p,
+        volume,
+        quoteVolume: volume * p,
+        trades: Math.round(volume / 7),
+        closed: i < historyMinutes,
+      });
+    }
+    syms.set(inst.symbol, {
+      inst,
+      price: p,
+      ref24h: inst.start,
+      candles,
+      sigma: inst.vol,
+      prev: {},
+    });
+  }
+
+  const channels = new Set<Channel<LiveBatch>>();
+  const changedRows = new Set<string>();
+  const changedCandles = new Set<string>();
+  let rules: RuleRecord[] = [];
+  let alerts: Alert[] = [];
+  let nextRuleId = 1;
+  let nextAlertId = 1;
+  let paused = false;
+  let messages = 0;
+  const fired = new Map<string, number>(); // `${ruleId}|${symbol}` → bar open time / ms
+  const failures = new Map<string, ApiError>();
+  const calls: MockBackend["calls"] = [];
+
+  const rowOf = (s: SymState): WatchRow => {
+    const last = s.candles[s.candles.length - 1];
+    return {
+      symbol: s.inst.symbol,
+      name: s.inst.name,
+      simulated: true,
+      price: s.price,
+      changePct: ((s.price - s.ref24h) / s.ref24h) * 100,
+      volume: last?.volume ?? null,
+      updatedAt: now(),
+    };
+  };
+
+  const metricsOf = (s: SymState): Record<string, number> => {
+    const last = s.candles[s.candles.length - 1];
+    const closed = s.candles.slice(-21, -1).map((c) => c.volume);
+    const mean = closed.reduce((a, b) => a + b, 0) / Math.max(closed.length, 1);
+    const sd = Math.sqrt(closed.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(closed.length, 1)) || 1;
+    const volume = last?.volume ?? 0;
+    return {
+      price: s.price,
+      change_pct: ((s.price - s.ref24h) / s.ref24h) * 100,
+      volume,
+      volume_z: (volume - mean) / sd,
+    };
+  };
+
+  const compare = (op: Op, a: number, b: number, prevA: number | undefined): boolean => {
+    switch (op) {
+      case "gt":
+        return a > b;
+      case "lt":
+        return a < b;
+      case "ge":
+        return a >= b;
+      case "le":
+        return a <= b;
+      case "crosses_up":
+        return prevA !== undefined && prevA <= b && a > b;
+      case "crosses_down":
+        return prevA !== undefined && prevA >= b && a < b;
+      case "crosses":
+        return prevA !== undefined && (prevA <= b) !== (a <= b);
+    }
+  };
+
+  const holds = (c: Condition, m: Record<string, number>, prev: SymState["prev"]): boolean => {
+    if (!isComparison(c)) return "all" in c ? c.all.every((x) => holds(x, m, prev)) : c.any.some((x) => holds(x, m, prev));
+    const a = m[c.metric];
+    const b = typeof c.value === "number" ? c.value : m[c.value.metric];
+    return a !== undefined && b !== undefined && compare(c.op, a, b, prev[c.metric]);
+  };
+
+  const firstMetric = (c: Condition): string => (isComparison(c) ? c.metric : firstMetric(("all" in c ? c.all : c.any)[0] ?? { metric: "price", op: "gt", value: 0 }));
+
+  const evaluate = (s: SymState) => {
+    const m = metricsOf(s);
+    const bar = s.candles[s.candles.length - 1]?.openTime ?? 0;
+    for (const r of rules) {
+      const spec = r.spec;
+      const targets = spec.target.symbols ?? [];
+      const watches = targets.includes(s.inst.symbol) || spec.target.source === "demo";
+      if (!spec.enabled || !watches) continue;
+      if (spec.expires_at !== null && now() > spec.expires_at) continue;
+      if (!holds(spec.when, m, s.prev)) continue;
+      const key = `${r.id}|${s.inst.symbol}`;
+      const last = fired.get(key);
+      const t = now();
+      if (spec.frequency.mode === "once" && last !== undefined) continue;
+      if (spec.frequency.mode.startsWith("once_per_bar") && last !== undefined && last >= bar) continue;
+      if (last !== undefined && t - last < spec.frequency.cooldown_s * 1000 && spec.frequency.mode === "every_time") continue;
+      fired.set(key, spec.frequency.mode.startsWith("once_per_bar") ? bar : t);
+      if (paused) continue;
+      const metric = firstMetric(spec.when);
+      const alert: Alert = {
+        id: nextAlertId++,
+        ruleId: r.id,
+        ruleName: spec.name,
+        symbol: s.inst.symbol,
+        interval: spec.interval,
+        level: spec.level,
+        firedAt: t,
+        barTime: bar,
+        message: `${s.inst.symbol.slice(5)} ${metric} ${(m[metric] ?? 0).toFixed(2)} (simulated)`,
+        metrics: m,
+      };
+      alerts = [alert, ...alerts].slice(0, 1000);
+      void emitEvent({ kind: "alert", alert });
+    }
+    s.prev = m;
+  };
+
+  const stepSymbol = (s: SymState) => {
+    // volatility clustering: sigma drifts toward the instrument's base with shocks
+    s.sigma = Math.max(s.inst.vol * 0.3, s.sigma * 0.97 + s.inst.vol * 0.03 + Math.abs(gauss()) * s.inst.vol * 0.05);
+    const jump = rand() < 0.003 ? gauss() * s.inst.vol * 8 : 0;
+    s.price = Math.max(s.price * (1 + gauss() * s.sigma * 0.5 + jump), 1e-6);
+    const t = now();
+    const open = Math.floor(t / MINUTE) * MINUTE;
+    const last = s.candles[s.candles.length - 1];
+    const burst = rand() < 0.01 ? 400 + rand() * 1500 : 0;
+    const dv = Math.round(5 + rand() * 40 + burst);
+    if (!last || open > last.openTime) {
+      if (last) {
+        last.closed = true;
+        changedCandles.add(`${s.inst.symbol}|${last.openTime}`);
+      }
+      s.candles.push({
+        symbol: s.inst.symbol,
+        interval: "1m",
+        openTime: open,
+        open: last?.close ?? s.price,
+        high: Math.max(last?.close ?? s.price, s.price),
+        low: Math.min(last?.close ?? s.price, s.price),
+        close: s.price,
+        volume: dv,
+        quoteVolume: dv * s.price,
+        trades: 1,
+        closed: false,
+      });
+      if (s.candles.length > 5000) s.candles.splice(0, s.candles.length - 5000);
+    } else {
+      last.high = Math.max(last.high, s.price);
+      last.low = Math.min(last.low, s.price);
+      last.close = s.price;
+      last.volume += dv;
+      last.quoteVolume += dv * s.price;
+      last.trades += 1;
+    }
+    const cur = s.candles[s.candles.length - 1];
+    if (cur) changedCandles.add(`${s.inst.symbol}|${cur.openTime}`);
+    changedRows.add(s.inst.symbol);
+    messages += 1;
+    evaluate(s);
+  };
+
+  const flush = () => {
+    if (changedRows.size === 0 && changedCandles.size === 0) return;
+    const rows: WatchRow[] = [];
+    for (const sym of changedRows) {
+      const s = syms.get(sym);
+      if (s) rows.push(rowOf(s));
+    }
+    const candles: Candle[] = [];
+    for (const key of changedCandles) {
+      const [sym, open] = key.split("|");
+      const c = syms.get(sym ?? "")?.candles.find((x) => x.openTime === Number(open));
+      if (c) candles.push({ ...c });
+    }
+    changedRows.clear();
+    changedCandles.clear();
+    const batch: LiveBatch = { rows, candles };
+    for (const ch of channels) ch.onmessage(batch);
+  };
+
+  const step = () => {
+    for (const s of syms.values()) if (rand() < 0.85) stepSymbol(s);
+    flush();
+  };
+
+  async function emitEvent(event: UiEvent): Promise<void> {
+    await emit("tw://event", event);
+  }
+
+  const status = (): EngineStatus => ({
+    feeds: [
+      {
+        source: "demo",
+        simulated: true,
+        state: "connected",
+        lastMessageAt: now(),
+        messages,
+        reconnects: 0,
+        lastError: null,
+      },
+    ],
+    alertsPaused: paused,
+    notifications,
+    dataDir: "/mock/tickwarden",
+  });
+
+  const ruleById = (id: unknown): RuleRecord => {
+    const r = rules.find((x) => x.id === id);
+    if (!r) throw fail("not_found", `rule ${String(id)} does not exist`);
+    return r;
+  };
+
+  const handlers: Record<string, (args: Record<string, unknown>) => unknown> = {
+    get_watchlist: () => [...syms.values()].map(rowOf),
+    get_candles: (a) => {
+      const s = syms.get(a.symbol as string);
+      if (!s) throw fail("not_found", `unknown symbol "${String(a.symbol)}"`);
+      if (a.interval !== "1m") return [];
+      const limit = Math.max(0, Math.min(5000, Number(a.limit) || 500));
+      return s.candles.slice(-limit).map((c) => ({ ...c }));
+    },
+    subscribe_live: (a) => {
+      const ch = a.onBatch as Channel<LiveBatch> | undefined;
+      if (!ch || typeof ch !== "object") throw fail("invalid_input", "onBatch: a channel is required");
+      channels.add(ch);
+      return null;
+    },
+    list_rules: () => rules.map((r) => structuredClone(r)),
+    create_rule: (a) => {
+      const spec = a.spec as RuleSpec;
+      const problem = validateSpec(spec, new Set(syms.keys()));
+      if (problem) throw fail("invalid_rule", problem);
+      const rec: RuleRecord = { id: nextRuleId++, spec: structuredClone(spec), createdAt: now() };
+      rules = [...rules, rec];
+      return structuredClone(rec);
+    },
+    set_rule_enabled: (a) => {
+      const r = ruleById(a.id);
+      r.spec = { ...r.spec, enabled: Boolean(a.enabled) };
+      return structuredClone(r);
+    },
+    delete_rule: (a) => {
+      ruleById(a.id);
+      rules = rules.filter((r) => r.id !== a.id);
+      return null;
+    },
+    list_alerts: (a) => alerts.slice(0, Math.max(0, Number(a.limit) || 100)),
+    get_status: () => status(),
+    set_alerts_paused: (a) => {
+      paused = Boolean(a.paused);
+      void emitEvent({ kind: "alertsPaused", paused });
+      return null;
+    },
+  };
+
+  mockIPC(
+    (cmd, payload) => {
+      const args = (payload ?? {}) as Record<string, unknown>;
+      calls.push({ cmd, args });
+      const injected = failures.get(cmd);
+      if (injected) {
+        failures.delete(cmd);
+        return reject(injected);
+      }
+      const h = handlers[cmd];
+      if (!h) return reject({ code: "internal", message: `mock backend: unknown command ${cmd}` });
+      try {
+        return Promise.resolve(h(args));
+      } catch (e) {
+        if (e instanceof Rejection) return reject(e.apiError);
+        return reject({ code: "internal", message: e instanceof Error ? e.message : "mock backend failed" });
+      }
+    },
+    { shouldMockEvents: options.mockEvents ?? true },
+  );
+  (window as unknown as Record<string, unknown>)[MOCK_MARKER] = true;
+
+  let timer: ReturnType<typeof setInterval> | undefined;
+  if (options.autoStart) timer = setInterval(step, tickMs);
+
+  return {
+    step,
+    calls,
+    failNext: (cmd, error) => failures.set(cmd, error),
+    emitEvent,
+    rules: () => rules,
+    alerts: () => alerts,
+    uninstall: () => {
+      if (timer !== undefined) clearInterval(timer);
+      channels.clear();
+      Reflect.deleteProperty(window, MOCK_MARKER);
+      clearMocks();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+// Rule specs in words, for the rule list.
+import type { Comparison } from "../bindings/Comparison";
+import type { Condition } from "../bindings/Condition";
+import type { Target } from "../bindings/Target";
+import type { Vars } from "../i18n/lang";
+import type { MessageKey } from "../i18n/messages";
+import { RULE_METRICS, RULE_OPS } from "./ruleForm";
+import { symbolCode } from "./watchlist";
+
+type T = (key: MessageKey, vars?: Vars) => string;
+
+function isComparison(c: Condition): c is Comparison {
+  return "metric" in c;
+}
+
+function metricLabel(metric: string, t: T): string {
+  return (RULE_METRICS as readonly string[]).includes(metric)
+    ? t(`metric.${metric as (typeof RULE_METRICS)[number]}`)
+    : metric;
+}
+
+export function summarizeCondition(
+  cond: Condition,
+  t: T,
+  formatNumber: (n: number) => string,
+): string {
+  if (isComparison(cond)) {
+    const op = (RULE_OPS as readonly string[]).includes(cond.op) ? t(`op.${cond.op}`) : cond.op;
+    const rhs = typeof cond.value === "number" ? formatNumber(cond.value) : metricLabel(cond.value.metric, t);
+    return `${metricLabel(cond.metric, t)} ${op} ${rhs}`;
+  }
+  const [parts, joiner] = "all" in cond ? [cond.all, t("rules.and")] : [cond.any, t("rules.or")];
+  const inner = parts.map((c) => {
+    const s = summarizeCondition(c, t, formatNumber);
+    return isComparison(c) ? s : `(${s})`;
+  });
+  return inner.join(` ${joiner} `);
+}
+
+export function summarizeTarget(target: Target, t: T): string {
+  const parts: string[] = [];
+  if (target.symbols && target.symbols.length > 0) parts.push(target.symbols.map(symbolCode).join(", "));
+  if (target.watchlist) parts.push(t("rules.targetWatchlist", { name: target.watchlist }));
+  if (target.source) parts.push(t("rules.targetSource", { source: target.source }));
+  return parts.length > 0 ? parts.join(" · ") : t("rules.targetNone");
+}
