@@ -39,13 +39,16 @@ apt:
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
-# npm ci only when package-lock.json changed since the last install.
+# Installs only when package.json or package-lock.json changed since the last install.
+# (`npm install` rather than `npm ci`: the lock files written here leave out rollup's native
+# packages for other platforms, which `npm ci` then refuses.)
+NPM_INSTALL := npm install --no-audit --no-fund --loglevel=error
 npm: ui/node_modules/.installed tests/e2e/node_modules/.installed node_modules/.installed
-%/node_modules/.installed: %/package-lock.json
-	cd $* && npm ci --no-audit --no-fund --loglevel=error
+%/node_modules/.installed: %/package.json %/package-lock.json
+	cd $* && $(NPM_INSTALL)
 	@touch $@
-node_modules/.installed: package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+node_modules/.installed: package.json package-lock.json
+	$(NPM_INSTALL)
 	@touch $@
 
 tools: $(TAURI_DRIVER)

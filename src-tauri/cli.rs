@@ -74,10 +74,20 @@ mod tests {
     #[test]
     fn cli_is_well_formed_and_parses_headless() {
         Cli::command().debug_assert();
-        let c = Cli::parse_from(["tickwarden", "headless", "--data-dir", "/tmp/x", "--seed", "5"]);
+        let c = Cli::parse_from([
+            "tickwarden",
+            "headless",
+            "--data-dir",
+            "/tmp/x",
+            "--seed",
+            "5",
+        ]);
         assert!(matches!(c.command, Some(Command::Headless(_))));
         assert_eq!(c.gui.seed, Some(5));
-        assert_eq!(c.gui.data_dir.as_deref(), Some(std::path::Path::new("/tmp/x")));
+        assert_eq!(
+            c.gui.data_dir.as_deref(),
+            Some(std::path::Path::new("/tmp/x"))
+        );
         let c = Cli::parse_from(["tickwarden", "--data-dir", "/tmp/y"]);
         assert!(c.command.is_none());
     }

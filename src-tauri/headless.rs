@@ -18,7 +18,12 @@ pub fn run(engine_args: EngineArgs, args: HeadlessArgs) -> i32 {
 }
 
 async fn run_async(engine_args: EngineArgs, args: HeadlessArgs) -> i32 {
-    let mut cfg = engine_args.engine_config(engine_args.data_dir.clone().unwrap_or_else(crate::cli::default_data_dir));
+    let mut cfg = engine_args.engine_config(
+        engine_args
+            .data_dir
+            .clone()
+            .unwrap_or_else(crate::cli::default_data_dir),
+    );
     cfg.notifications = args.notify;
     let engine = match Engine::start(cfg).await {
         Ok(e) => e,

@@ -77,7 +77,9 @@ fn forward_alerts(app: tauri::AppHandle, engine: EngineHandle) {
                     tray::on_alert(&app, &alert);
                     let _ = app.emit(EVENT, UiEvent::Alert { alert });
                 }
-                Err(RecvError::Lagged(n)) => tracing::warn!("{n} alerts not forwarded to the window (they are stored)"),
+                Err(RecvError::Lagged(n)) => {
+                    tracing::warn!("{n} alerts not forwarded to the window (they are stored)")
+                }
                 Err(RecvError::Closed) => break,
             }
         }

@@ -28,7 +28,13 @@ fn chinese() -> bool {
 pub fn create(app: &AppHandle, engine: &EngineHandle) -> tauri::Result<()> {
     let zh = chinese();
     let t = |en: &'static str, cn: &'static str| if zh { cn } else { en };
-    let show = MenuItem::with_id(app, "show", t("Show Tickwarden", "显示 Tickwarden"), true, None::<&str>)?;
+    let show = MenuItem::with_id(
+        app,
+        "show",
+        t("Show Tickwarden", "显示 Tickwarden"),
+        true,
+        None::<&str>,
+    )?;
     let pause = CheckMenuItem::with_id(
         app,
         "pause",
@@ -73,7 +79,9 @@ fn show_window(app: &AppHandle) {
 }
 
 fn toggle_pause(app: &AppHandle) {
-    let Some(engine) = app.try_state::<EngineHandle>() else { return };
+    let Some(engine) = app.try_state::<EngineHandle>() else {
+        return;
+    };
     let engine = engine.inner().clone();
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
@@ -82,7 +90,12 @@ fn toggle_pause(app: &AppHandle) {
             tracing::warn!("could not change the pause setting: {e}");
         }
         set_paused(&app, engine.alerts_paused());
-        let _ = app.emit(EVENT, UiEvent::AlertsPaused { paused: engine.alerts_paused() });
+        let _ = app.emit(
+            EVENT,
+            UiEvent::AlertsPaused {
+                paused: engine.alerts_paused(),
+            },
+        );
     });
 }
 
@@ -99,7 +112,9 @@ pub fn on_alert(app: &AppHandle, _alert: &Alert) {
         .get_webview_window("main")
         .and_then(|w| w.is_visible().ok())
         .unwrap_or(false);
-    let Some(st) = app.try_state::<TrayState>() else { return };
+    let Some(st) = app.try_state::<TrayState>() else {
+        return;
+    };
     if visible {
         return;
     }
@@ -111,7 +126,11 @@ fn set_unread_label(app: &AppHandle, n: usize) {
     if let Some(tray) = app.tray_by_id(TRAY_ID) {
         let label = (n > 0).then(|| n.to_string());
         let _ = tray.set_title(label.as_deref());
-        let tip = if n > 0 { format!("Tickwarden — {n} new alerts") } else { "Tickwarden".to_string() };
+        let tip = if n > 0 {
+            format!("Tickwarden — {n} new alerts")
+        } else {
+            "Tickwarden".to_string()
+        };
         let _ = tray.set_tooltip(Some(tip));
     }
 }

@@ -80,7 +80,10 @@ impl SymbolSeries {
             .map(|&(_, o)| o)
             .unwrap_or(bar.open);
         if reference > 0.0 {
-            m.set(MetricKey::ChangePct, Some((bar.close / reference - 1.0) * 100.0));
+            m.set(
+                MetricKey::ChangePct,
+                Some((bar.close / reference - 1.0) * 100.0),
+            );
         }
         if !self.tainted {
             m.set(
@@ -107,7 +110,11 @@ impl SymbolSeries {
 
     fn update(&mut self, bar: Candle, at_ms: i64, live: bool, cfg: &SeriesConfig) -> SeriesUpdate {
         let metrics = self.metrics(&bar, at_ms, cfg);
-        let prev = if live { self.prev.replace(metrics) } else { None };
+        let prev = if live {
+            self.prev.replace(metrics)
+        } else {
+            None
+        };
         SeriesUpdate {
             symbol: self.symbol.clone(),
             interval: bar.interval,
@@ -154,7 +161,13 @@ impl SymbolSeries {
         out.push(self.update(bar, t.ts_ms, true, cfg));
     }
 
-    fn on_candle(&mut self, c: &Candle, live: bool, cfg: &SeriesConfig, out: &mut Vec<SeriesUpdate>) {
+    fn on_candle(
+        &mut self,
+        c: &Candle,
+        live: bool,
+        cfg: &SeriesConfig,
+        out: &mut Vec<SeriesUpdate>,
+    ) {
         if self.last_closed_open.is_some_and(|o| c.open_time <= o) {
             return; // already have it
         }
@@ -164,7 +177,11 @@ impl SymbolSeries {
                 self.close_due(c.open_time, cfg, out);
             }
         }
-        let at_ms = if c.closed { c.close_time() } else { c.open_time };
+        let at_ms = if c.closed {
+            c.close_time()
+        } else {
+            c.open_time
+        };
         if c.closed {
             self.current = None;
             let upd = self.update(c.clone(), at_ms, live, cfg);
@@ -249,7 +266,12 @@ mod tests {
         Symbol::new("demo", "ALPHA")
     }
     fn trade(ts: i64, price: f64, qty: f64) -> MarketEvent {
-        MarketEvent::Trade(Trade { symbol: sym(), ts_ms: ts, price, qty })
+        MarketEvent::Trade(Trade {
+            symbol: sym(),
+            ts_ms: ts,
+            price,
+            qty,
+        })
     }
     fn bar(i: i64, volume: f64) -> MarketEvent {
         MarketEvent::Backfill(Candle {
@@ -277,15 +299,35 @@ mod tests {
     #[test]
     fn trades_build_a_bar_that_closes_on_the_next_minute_or_a_heartbeat() {
         let mut book = SeriesBook::new(SeriesConfig::default());
-        let out = run(&mut book, &[trade(T0 + 1_000, 10.0, 1.0), trade(T0 + 2_000, 12.0, 2.0), trade(T0 + 3_000, 9.0, 1.0)]);
+        let out = run(
+            &mut book,
+            &[
+                trade(T0 + 1_000, 10.0, 1.0),
+                trade(T0 + 2_000, 12.0, 2.0),
+                trade(T0 + 3_000, 9.0, 1.0),
+            ],
+        );
         let last = &out.last().unwrap().bar;
-        assert_eq!((last.open, last.high, last.low, last.close, last.volume, last.trades), (10.0, 12.0, 9.0, 9.0, 4.0, 3));
+        assert_eq!(
+            (
+                last.open,
+                last.high,
+                last.low,
+                last.close,
+                last.volume,
+                last.trades
+            ),
+            (10.0, 12.0, 9.0, 9.0, 4.0, 3)
+        );
         assert!(!last.closed);
         let out = run(&mut book, &[trade(T0 + 61_000, 11.0, 1.0)]);
         assert_eq!(out.len(), 2);
         assert!(out[0].bar.closed && out[0].bar.open_time == T0);
         assert_eq!(out[1].bar.open_time, T0 + 60_000);
-        let hb = MarketEvent::Heartbeat { source: "demo".into(), at_ms: T0 + 120_000 };
+        let hb = MarketEvent::Heartbeat {
+            source: "demo".into(),
+            at_ms: T0 + 120_000,
+        };
         let out = run(&mut book, &[hb]);
         assert_eq!(out.len(), 1);
         assert!(out[0].bar.closed && out[0].bar.open_time == T0 + 60_000);
@@ -296,21 +338,44 @@ mod tests {
     #[test]
     fn volume_z_warms_up_then_flags_a_burst() {
         let mut book = SeriesBook::new(SeriesConfig::default());
-        let history: Vec<_> = (0..19).map(|i| bar(i, 100.0 + (i % 5) as f64 * 10.0)).collect();
+        let history: Vec<_> = (0..19)
+            .map(|i| bar(i, 100.0 + (i % 5) as f64 * 10.0))
+            .collect();
         let out = run(&mut book, &history);
         assert!(out.iter().all(|u| !u.live && u.prev.is_none()));
-        assert!(out.iter().all(|u| u.metrics.get(MetricKey::VolumeZ).is_none()), "19 bars are not warm");
-        let out = run(&mut book, &[bar(19, 120.0), trade(T0 + 20 * 60_000 + 500, 100.0, 2_000.0)]);
-        let z = out.last().unwrap().metrics.get(MetricKey::VolumeZ).expect("warm after 20 bars");
+        assert!(
+            out.iter()
+                .all(|u| u.metrics.get(MetricKey::VolumeZ).is_none()),
+            "19 bars are not warm"
+        );
+        let out = run(
+            &mut book,
+            &[
+                bar(19, 120.0),
+                trade(T0 + 20 * 60_000 + 500, 100.0, 2_000.0),
+            ],
+        );
+        let z = out
+            .last()
+            .unwrap()
+            .metrics
+            .get(MetricKey::VolumeZ)
+            .expect("warm after 20 bars");
         assert!(z > 10.0, "a 15x volume minute is {z} sigma");
         assert!(out.last().unwrap().live);
     }
 
     #[test]
     fn change_pct_is_against_the_open_24h_ago() {
-        let cfg = SeriesConfig { change_window_ms: 10 * 60_000, ..SeriesConfig::default() };
+        let cfg = SeriesConfig {
+            change_window_ms: 10 * 60_000,
+            ..SeriesConfig::default()
+        };
         let mut book = SeriesBook::new(cfg);
-        run(&mut book, &(0..30).map(|i| bar(i, 100.0)).collect::<Vec<_>>());
+        run(
+            &mut book,
+            &(0..30).map(|i| bar(i, 100.0)).collect::<Vec<_>>(),
+        );
         let out = run(&mut book, &[trade(T0 + 30 * 60_000 + 1, 110.0, 1.0)]);
         let pct = out[0].metrics.get(MetricKey::ChangePct).unwrap();
         assert!((pct - 10.0).abs() < 1e-9, "{pct}");
@@ -319,15 +384,32 @@ mod tests {
     #[test]
     fn a_reconnect_breaks_crossing_history_and_skips_the_torn_bar() {
         let mut book = SeriesBook::new(SeriesConfig::default());
-        run(&mut book, &(0..30).map(|i| bar(i, 100.0 + (i % 3) as f64)).collect::<Vec<_>>());
+        run(
+            &mut book,
+            &(0..30)
+                .map(|i| bar(i, 100.0 + (i % 3) as f64))
+                .collect::<Vec<_>>(),
+        );
         let t = T0 + 30 * 60_000;
-        let out = run(&mut book, &[trade(t + 1, 100.0, 1.0), trade(t + 2, 100.0, 1.0)]);
+        let out = run(
+            &mut book,
+            &[trade(t + 1, 100.0, 1.0), trade(t + 2, 100.0, 1.0)],
+        );
         assert!(out[1].prev.is_some());
-        let gap = MarketEvent::Reconnecting { source: "demo".into(), at_ms: t + 3 };
+        let gap = MarketEvent::Reconnecting {
+            source: "demo".into(),
+            at_ms: t + 3,
+        };
         let out = run(&mut book, &[gap, trade(t + 4, 100.0, 1.0)]);
         assert!(out[0].prev.is_none(), "no crossing across a gap");
-        assert!(out[0].metrics.get(MetricKey::VolumeZ).is_none(), "a torn bar is not scored");
+        assert!(
+            out[0].metrics.get(MetricKey::VolumeZ).is_none(),
+            "a torn bar is not scored"
+        );
         let out = run(&mut book, &[trade(t + 60_000, 100.0, 1.0)]);
-        assert!(out[1].metrics.get(MetricKey::VolumeZ).is_some(), "the next bar is scored again");
+        assert!(
+            out[1].metrics.get(MetricKey::VolumeZ).is_some(),
+            "the next bar is scored again"
+        );
     }
 }

@@ -38,7 +38,7 @@ impl RollingStats {
         self.sum += x;
         self.sum_sq += x * x;
         self.pushes = self.pushes.wrapping_add(1);
-        if self.pushes % 1024 == 0 {
+        if self.pushes.is_multiple_of(1024) {
             self.sum = self.values.iter().sum();
             self.sum_sq = self.values.iter().map(|v| v * v).sum();
         }
@@ -110,7 +110,11 @@ mod tests {
         }
         s.push(f64::NAN);
         assert_eq!(s.len(), 3);
-        let direct = [1e6 + (99_997 % 7) as f64, 1e6 + (99_998 % 7) as f64, 1e6 + (99_999 % 7) as f64];
+        let direct = [
+            1e6 + (99_997 % 7) as f64,
+            1e6 + (99_998 % 7) as f64,
+            1e6 + (99_999 % 7) as f64,
+        ];
         let mean = direct.iter().sum::<f64>() / 3.0;
         assert!((s.mean().unwrap() - mean).abs() < 1e-6);
         let flat = {

@@ -194,10 +194,16 @@ pub enum MarketEvent {
     Backfill(Candle),
     /// The feed lost its connection (or had a gap): detectors reset, rules do not score
     /// across it.
-    Reconnecting { source: String, at_ms: i64 },
+    Reconnecting {
+        source: String,
+        at_ms: i64,
+    },
     /// The source's clock has reached `at_ms`: every bar that ends at or before it is final,
     /// even if no trade arrived after its end.
-    Heartbeat { source: String, at_ms: i64 },
+    Heartbeat {
+        source: String,
+        at_ms: i64,
+    },
 }
 
 impl MarketEvent {

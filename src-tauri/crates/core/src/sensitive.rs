@@ -37,7 +37,10 @@ mod tests {
     #[test]
     fn never_prints_the_secret() {
         let s = Sensitive::new("tok-123".to_string());
-        assert_eq!(format!("{s} {s:?} {:?}", Some(&s)), "<redacted> <redacted> Some(<redacted>)");
+        assert_eq!(
+            format!("{s} {s:?} {:?}", Some(&s)),
+            "<redacted> <redacted> Some(<redacted>)"
+        );
         assert_eq!(s.expose(), "tok-123");
     }
 }

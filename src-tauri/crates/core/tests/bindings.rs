@@ -8,7 +8,9 @@ use tw_core::ipc::{
     ApiError, EngineStatus, ErrorCode, FeedHealth, FeedState, LiveBatch, NotifierStatus,
     RuleRecord, UiEvent, WatchRow,
 };
-use tw_core::rule::{Comparison, Condition, Frequency, FrequencyMode, Op, Operand, RuleSpec, Target};
+use tw_core::rule::{
+    Comparison, Condition, Frequency, FrequencyMode, Op, Operand, RuleSpec, Target,
+};
 use tw_core::{Alert, Candle, Interval, Level};
 
 fn export_all(dir: &Path) {
@@ -16,9 +18,28 @@ fn export_all(dir: &Path) {
         ($($t:ty),* $(,)?) => { $( <$t>::export_all_to(dir).expect(stringify!($t)); )* };
     }
     export!(
-        ApiError, EngineStatus, ErrorCode, FeedHealth, FeedState, LiveBatch, NotifierStatus,
-        RuleRecord, UiEvent, WatchRow, Comparison, Condition, Frequency, FrequencyMode, Op,
-        Operand, RuleSpec, Target, Alert, Candle, Interval, Level,
+        ApiError,
+        EngineStatus,
+        ErrorCode,
+        FeedHealth,
+        FeedState,
+        LiveBatch,
+        NotifierStatus,
+        RuleRecord,
+        UiEvent,
+        WatchRow,
+        Comparison,
+        Condition,
+        Frequency,
+        FrequencyMode,
+        Op,
+        Operand,
+        RuleSpec,
+        Target,
+        Alert,
+        Candle,
+        Interval,
+        Level,
     );
 }
 
@@ -38,8 +59,7 @@ fn read_dir(dir: &Path) -> BTreeMap<String, String> {
 
 #[test]
 fn typescript_bindings_are_current() {
-    let committed: PathBuf =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../ui/src/bindings");
+    let committed: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../ui/src/bindings");
     let fresh = tempfile::tempdir().unwrap();
     export_all(fresh.path());
     if std::env::var_os("UPDATE_BINDINGS").is_some() {

@@ -28,7 +28,10 @@ pub struct Dispatcher {
 
 /// Title of the OS notification for an alert.
 pub fn summary(a: &Alert) -> String {
-    let code = a.symbol.split_once(':').map_or(a.symbol.as_str(), |(_, c)| c);
+    let code = a
+        .symbol
+        .split_once(':')
+        .map_or(a.symbol.as_str(), |(_, c)| c);
     format!("{} · {} [{}]", a.rule_name, code, a.level.as_str())
 }
 
@@ -40,13 +43,21 @@ impl Dispatcher {
                 AlertMsg::Fired(f) => {
                     let alert = self.persist(f.alert).await;
                     if f.disable_rule {
-                        if let Err(e) = self.store.set_rule_enabled(alert.rule_id, false, alert.fired_at).await {
-                            tracing::warn!("could not switch off once-only rule {}: {e}", alert.rule_id);
+                        if let Err(e) = self
+                            .store
+                            .set_rule_enabled(alert.rule_id, false, alert.fired_at)
+                            .await
+                        {
+                            tracing::warn!(
+                                "could not switch off once-only rule {}: {e}",
+                                alert.rule_id
+                            );
                         }
                         let _ = self.rules_changed.send(alert.rule_id);
                     }
                     let _ = self.ui.send(alert.clone());
-                    if let (Some(n), false) = (&self.notifier, self.paused.load(Ordering::Relaxed)) {
+                    if let (Some(n), false) = (&self.notifier, self.paused.load(Ordering::Relaxed))
+                    {
                         let (n, status) = (n.clone(), self.notifier_status.clone());
                         in_flight.spawn(async move {
                             let note = Notification {
@@ -57,10 +68,21 @@ impl Dispatcher {
                             let result = n.send(&note).await;
                             let mut st = status.lock().unwrap();
                             match result {
-                                Ok(()) => *st = NotifierStatus { available: true, error: None },
+                                Ok(()) => {
+                                    *st = NotifierStatus {
+                                        available: true,
+                                        error: None,
+                                    }
+                                }
                                 Err(e) => {
-                                    tracing::warn!("notification for alert {} not shown: {e}", alert.id);
-                                    *st = NotifierStatus { available: false, error: Some(e.to_string()) };
+                                    tracing::warn!(
+                                        "notification for alert {} not shown: {e}",
+                                        alert.id
+                                    );
+                                    *st = NotifierStatus {
+                                        available: false,
+                                        error: Some(e.to_string()),
+                                    };
                                 }
                             }
                         });
@@ -92,7 +114,11 @@ impl Dispatcher {
                     wait *= 2;
                 }
                 Err(e) => {
-                    tracing::error!("alert {} on {} could not be stored: {e}", alert.rule_name, alert.symbol);
+                    tracing::error!(
+                        "alert {} on {} could not be stored: {e}",
+                        alert.rule_name,
+                        alert.symbol
+                    );
                     break;
                 }
             }

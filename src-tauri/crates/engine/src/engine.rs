@@ -27,6 +27,8 @@ enum SeriesMsg {
     Flush(oneshot::Sender<()>),
 }
 
+// The large variant is the hot one (every update); boxing it would allocate per tick.
+#[allow(clippy::large_enum_variant)]
 enum RulesMsg {
     Update(SeriesUpdate),
     Reload(Vec<RuleRecord>, WatchlistMap),
@@ -60,7 +62,10 @@ impl Engine {
     pub async fn start(cfg: EngineConfig) -> Result<EngineHandle, EngineError> {
         let store = Store::open(&cfg.data_dir).await?;
         let now = cfg.clock.now_ms();
-        let demo_symbols: Vec<Symbol> = DemoMarket::instruments().into_iter().map(|(s, _)| s).collect();
+        let demo_symbols: Vec<Symbol> = DemoMarket::instruments()
+            .into_iter()
+            .map(|(s, _)| s)
+            .collect();
         if cfg.demo.is_some() {
             defaults::ensure(&store, &demo_symbols, now).await?;
         }
@@ -70,8 +75,12 @@ impl Engine {
             .collect();
 
         let (alerts_tx, _) = broadcast::channel(1024);
-        let paused = Arc::new(AtomicBool::new(store.setting(PAUSED).await?.as_deref() == Some("true")));
-        let notifier = cfg.notifications.then(|| Notifier::new(cfg.app_name.clone()));
+        let paused = Arc::new(AtomicBool::new(
+            store.setting(PAUSED).await?.as_deref() == Some("true"),
+        ));
+        let notifier = cfg
+            .notifications
+            .then(|| Notifier::new(cfg.app_name.clone()));
         let notifier_status = Arc::new(Mutex::new(match &notifier {
             Some(n) => n.status().await,
             None => NotifierStatus {
@@ -99,7 +108,13 @@ impl Engine {
             let start = Interval::M1.floor(now) - demo_cfg.history_minutes as i64 * 60_000;
             let market = DemoMarket::new(demo_cfg, start, &resume);
             let health = HealthCell::new(demo::SOURCE, true);
-            feed_tasks.push(demo::spawn(market, cfg.clock.clone(), market_tx.clone(), health.clone(), cfg.tick_ms));
+            feed_tasks.push(demo::spawn(
+                market,
+                cfg.clock.clone(),
+                market_tx.clone(),
+                health.clone(),
+                cfg.tick_ms,
+            ));
             feeds.push(health);
         }
         drop(market_tx);
@@ -123,7 +138,13 @@ impl Engine {
         handle.reload_rules().await?;
 
         let mut tasks = vec![
-            tokio::spawn(series_task(handle.clone(), market_rx, series_ctl_rx, writer, rules_tx.clone())),
+            tokio::spawn(series_task(
+                handle.clone(),
+                market_rx,
+                series_ctl_rx,
+                writer,
+                rules_tx.clone(),
+            )),
             tokio::spawn(rules_task(cfg.clock.clone(), rules_rx, alert_tx)),
             tokio::spawn(
                 Dispatcher {
@@ -195,7 +216,11 @@ async fn series_task(
     }
 }
 
-async fn rules_task(clock: SharedClock, mut rx: mpsc::Receiver<RulesMsg>, alerts: mpsc::Sender<AlertMsg>) {
+async fn rules_task(
+    clock: SharedClock,
+    mut rx: mpsc::Receiver<RulesMsg>,
+    alerts: mpsc::Sender<AlertMsg>,
+) {
     let mut book = RuleBook::new();
     while let Some(msg) = rx.recv().await {
         match msg {
@@ -242,7 +267,10 @@ impl EngineHandle {
             if let Some(w) = &r.spec.target.watchlist {
                 if !lists.contains_key(w) {
                     let syms = self.0.store.watchlist(w).await?;
-                    lists.insert(w.clone(), syms.iter().filter_map(|s| Symbol::parse(s).ok()).collect());
+                    lists.insert(
+                        w.clone(),
+                        syms.iter().filter_map(|s| Symbol::parse(s).ok()).collect(),
+                    );
                 }
             }
         }
@@ -257,7 +285,11 @@ impl EngineHandle {
     /// storage, rules and alert delivery.
     pub async fn flush(&self) -> Result<(), EngineError> {
         let (tx, rx) = oneshot::channel();
-        self.0.series_ctl.send(SeriesMsg::Flush(tx)).await.map_err(|_| EngineError::Stopped)?;
+        self.0
+            .series_ctl
+            .send(SeriesMsg::Flush(tx))
+            .await
+            .map_err(|_| EngineError::Stopped)?;
         rx.await.map_err(|_| EngineError::Stopped)
     }
 
@@ -290,10 +322,19 @@ impl EngineHandle {
     }
 
     /// Stored candles, oldest first, with the live bar (which may not be written yet) last.
-    pub async fn candles(&self, symbol: &str, interval: Interval, limit: u32) -> Result<Vec<Candle>, EngineError> {
+    pub async fn candles(
+        &self,
+        symbol: &str,
+        interval: Interval,
+        limit: u32,
+    ) -> Result<Vec<Candle>, EngineError> {
         let symbol = Symbol::parse(symbol).map_err(|e| EngineError::InvalidInput(e.to_string()))?;
         let limit = limit.clamp(1, 5_000);
-        let mut out = self.0.store.candles(symbol.as_str(), interval, limit).await?;
+        let mut out = self
+            .0
+            .store
+            .candles(symbol.as_str(), interval, limit)
+            .await?;
         if interval == Interval::M1 {
             if let Some(cur) = self.0.live.current(symbol.as_str()) {
                 match out.last() {
@@ -327,8 +368,16 @@ impl EngineHandle {
         Ok(rec)
     }
 
-    pub async fn set_rule_enabled(&self, id: i64, enabled: bool) -> Result<RuleRecord, EngineError> {
-        let rec = self.0.store.set_rule_enabled(id, enabled, self.0.clock.now_ms()).await?;
+    pub async fn set_rule_enabled(
+        &self,
+        id: i64,
+        enabled: bool,
+    ) -> Result<RuleRecord, EngineError> {
+        let rec = self
+            .0
+            .store
+            .set_rule_enabled(id, enabled, self.0.clock.now_ms())
+            .await?;
         self.reload_rules().await?;
         Ok(rec)
     }
@@ -349,7 +398,10 @@ impl EngineHandle {
     /// Holds OS notifications (alerts are still stored and shown in the app).
     pub async fn set_alerts_paused(&self, paused: bool) -> Result<(), EngineError> {
         self.0.paused.store(paused, Ordering::Relaxed);
-        self.0.store.set_setting(PAUSED, if paused { "true" } else { "false" }).await?;
+        self.0
+            .store
+            .set_setting(PAUSED, if paused { "true" } else { "false" })
+            .await?;
         Ok(())
     }
 
@@ -363,7 +415,11 @@ impl EngineHandle {
     }
 
     /// Keeps a data source's API token in the OS keyring (never in SQLite or logs).
-    pub async fn set_token(&self, source: &str, token: Sensitive<String>) -> Result<(), EngineError> {
+    pub async fn set_token(
+        &self,
+        source: &str,
+        token: Sensitive<String>,
+    ) -> Result<(), EngineError> {
         if token.expose().trim().is_empty() {
             return Err(EngineError::InvalidInput("the token is empty".into()));
         }

@@ -77,7 +77,10 @@ impl LiveState {
             return None;
         }
         let dirty = std::mem::take(&mut g.dirty_rows);
-        let rows = dirty.iter().filter_map(|s| g.rows.get(s).cloned()).collect();
+        let rows = dirty
+            .iter()
+            .filter_map(|s| g.rows.get(s).cloned())
+            .collect();
         let candles = std::mem::take(&mut g.dirty_candles).into_values().collect();
         Some(LiveBatch { rows, candles })
     }

@@ -73,7 +73,12 @@ impl Capture {
     }
     #[zbus(out_args("name", "vendor", "version", "spec_version"))]
     fn get_server_information(&self) -> (String, String, String, String) {
-        ("capture".into(), "tickwarden-tests".into(), "1".into(), "1.2".into())
+        (
+            "capture".into(),
+            "tickwarden-tests".into(),
+            "1".into(),
+            "1.2".into(),
+        )
     }
     fn close_notification(&self, _id: u32) {}
 }
@@ -91,8 +96,14 @@ async fn an_alert_becomes_a_desktop_notification_unless_paused() {
 
     let dir = tempfile::tempdir().unwrap();
     let clock = ManualClock::new(T0);
-    let engine = Engine::start(config(dir.path(), &clock, "tickwarden-test-notify")).await.unwrap();
-    assert!(engine.status().notifications.available, "{:?}", engine.status().notifications);
+    let engine = Engine::start(config(dir.path(), &clock, "tickwarden-test-notify"))
+        .await
+        .unwrap();
+    assert!(
+        engine.status().notifications.available,
+        "{:?}",
+        engine.status().notifications
+    );
     clock.settle().await;
     engine.flush().await.unwrap();
     let spec = RuleSpec::from_json(
@@ -116,8 +127,15 @@ async fn an_alert_becomes_a_desktop_notification_unless_paused() {
     // Paused: the next bar's alert is stored and shown in the app, but not notified.
     engine.set_alerts_paused(true).await.unwrap();
     run_for(&clock, &engine, 60_000).await;
-    assert_eq!(engine.store().alerts_for_rule(rule.id).await.unwrap().len(), 2);
-    assert_eq!(capture.0.lock().unwrap().len(), 1, "paused alerts are not notified");
+    assert_eq!(
+        engine.store().alerts_for_rule(rule.id).await.unwrap().len(),
+        2
+    );
+    assert_eq!(
+        capture.0.lock().unwrap().len(),
+        1,
+        "paused alerts are not notified"
+    );
     engine.shutdown().await;
 }
 
@@ -128,13 +146,21 @@ async fn a_token_round_trips_through_the_os_keyring_and_never_reaches_sqlite() {
     let token = format!("tw-secret-{}-XYZZY", std::process::id());
     let dir = tempfile::tempdir().unwrap();
     let clock = ManualClock::new(T0);
-    let engine = Engine::start(config(dir.path(), &clock, &service)).await.unwrap();
+    let engine = Engine::start(config(dir.path(), &clock, &service))
+        .await
+        .unwrap();
     clock.settle().await;
 
     assert!(!engine.has_token("tushare").await.unwrap());
-    engine.set_token("tushare", Sensitive::new(token.clone())).await.unwrap();
+    engine
+        .set_token("tushare", Sensitive::new(token.clone()))
+        .await
+        .unwrap();
     assert!(engine.has_token("tushare").await.unwrap());
-    assert_eq!(engine.token("tushare").await.unwrap().unwrap().expose(), &token);
+    assert_eq!(
+        engine.token("tushare").await.unwrap().unwrap().expose(),
+        &token
+    );
     // It is in the real Secret Service: the desktop's own tool reads it back.
     let out = Command::new("secret-tool")
         .args(["lookup", "service", &service, "username", "tushare"])
@@ -156,9 +182,17 @@ async fn a_token_round_trips_through_the_os_keyring_and_never_reaches_sqlite() {
     }
     assert!(files >= 1, "the database exists");
 
-    let engine = Engine::start(config(dir.path(), &clock, &service)).await.unwrap();
+    let engine = Engine::start(config(dir.path(), &clock, &service))
+        .await
+        .unwrap();
     assert!(engine.delete_token("tushare").await.unwrap());
     assert!(!engine.has_token("tushare").await.unwrap());
-    assert!(engine.set_token("tushare", Sensitive::new("  ".into())).await.is_err(), "an empty token is refused");
+    assert!(
+        engine
+            .set_token("tushare", Sensitive::new("  ".into()))
+            .await
+            .is_err(),
+        "an empty token is refused"
+    );
     engine.shutdown().await;
 }

@@ -77,14 +77,16 @@ impl RuleBook {
         if !upd.live {
             return fired;
         }
-        let ids = self
-            .by_symbol
-            .get(&upd.symbol)
-            .into_iter()
-            .flatten()
-            .chain(self.by_source.get(upd.symbol.source()).into_iter().flatten());
+        let ids = self.by_symbol.get(&upd.symbol).into_iter().flatten().chain(
+            self.by_source
+                .get(upd.symbol.source())
+                .into_iter()
+                .flatten(),
+        );
         for id in ids {
-            let Some(rule) = self.rules.get(id) else { continue };
+            let Some(rule) = self.rules.get(id) else {
+                continue;
+            };
             let spec = &rule.spec;
             if spec.interval != upd.interval || now_ms - upd.at_ms > upd.interval.millis() {
                 continue;
@@ -154,7 +156,10 @@ fn make_alert(rule: &CompiledRule, upd: &SeriesUpdate) -> Alert {
         .replace("{symbol}", upd.symbol.as_str())
         .replace("{price}", &fmt_num(upd.bar.close))
         .replace("{metric}", first.name())
-        .replace("{value}", &upd.metrics.get(first).map(fmt_num).unwrap_or_default())
+        .replace(
+            "{value}",
+            &upd.metrics.get(first).map(fmt_num).unwrap_or_default(),
+        )
         .replace("{rule}", &rule.spec.name)
         .replace("{reasons}", &reasons);
     Alert {

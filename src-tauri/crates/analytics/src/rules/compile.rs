@@ -60,7 +60,9 @@ pub fn compile(id: i64, spec: &RuleSpec, now_ms: Option<i64>) -> Result<Compiled
     }
     let mut symbols = Vec::with_capacity(t.symbols.len());
     for (i, s) in t.symbols.iter().enumerate() {
-        symbols.push(Symbol::parse(s).map_err(|e| err(format!("target.symbols[{i}]"), e.to_string()))?);
+        symbols.push(
+            Symbol::parse(s).map_err(|e| err(format!("target.symbols[{i}]"), e.to_string()))?,
+        );
     }
     if let Some(w) = &t.watchlist {
         if w.trim().is_empty() {
@@ -68,8 +70,15 @@ pub fn compile(id: i64, spec: &RuleSpec, now_ms: Option<i64>) -> Result<Compiled
         }
     }
     if let Some(src) = &t.source {
-        if src.is_empty() || !src.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-            return Err(err("target.source", format!("{src:?} is not a source name such as \"demo\"")));
+        if src.is_empty()
+            || !src
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            return Err(err(
+                "target.source",
+                format!("{src:?} is not a source name such as \"demo\""),
+            ));
         }
     }
     if spec.interval != Interval::M1 {
@@ -80,7 +89,10 @@ pub fn compile(id: i64, spec: &RuleSpec, now_ms: Option<i64>) -> Result<Compiled
     }
     let cond = compile_cond(&spec.when, "when", 0)?;
     if spec.frequency.cooldown_s > MAX_COOLDOWN_S {
-        return Err(err("frequency.cooldown_s", "must be at most 30 days (2592000 s)"));
+        return Err(err(
+            "frequency.cooldown_s",
+            "must be at most 30 days (2592000 s)",
+        ));
     }
     if let (Some(exp), Some(now)) = (spec.expires_at, now_ms) {
         if exp <= now {
@@ -104,18 +116,27 @@ fn metric(name: &str, field: &str) -> Result<MetricKey, RuleError> {
     MetricKey::parse(name).ok_or_else(|| {
         err(
             field,
-            format!("unknown metric {name:?}; known metrics: {}", MetricKey::known_names()),
+            format!(
+                "unknown metric {name:?}; known metrics: {}",
+                MetricKey::known_names()
+            ),
         )
     })
 }
 
 fn compile_cond(c: &Condition, path: &str, depth: usize) -> Result<Node, RuleError> {
     if depth > MAX_DEPTH {
-        return Err(err(path, format!("groups nest deeper than {MAX_DEPTH} levels")));
+        return Err(err(
+            path,
+            format!("groups nest deeper than {MAX_DEPTH} levels"),
+        ));
     }
     let group = |items: &[Condition], key: &str| -> Result<Vec<Node>, RuleError> {
         if items.is_empty() {
-            return Err(err(format!("{path}.{key}"), "an empty group can never fire"));
+            return Err(err(
+                format!("{path}.{key}"),
+                "an empty group can never fire",
+            ));
         }
         items
             .iter()
@@ -130,10 +151,18 @@ fn compile_cond(c: &Condition, path: &str, depth: usize) -> Result<Node, RuleErr
             let lhs = metric(&cmp.metric, &format!("{path}.metric"))?;
             let rhs = match &cmp.value {
                 Operand::Number(v) if v.is_finite() => Rhs::Num(*v),
-                Operand::Number(_) => return Err(err(format!("{path}.value"), "must be a finite number")),
-                Operand::Metric { metric: m } => Rhs::Metric(metric(m, &format!("{path}.value.metric"))?),
+                Operand::Number(_) => {
+                    return Err(err(format!("{path}.value"), "must be a finite number"))
+                }
+                Operand::Metric { metric: m } => {
+                    Rhs::Metric(metric(m, &format!("{path}.value.metric"))?)
+                }
             };
-            Node::Leaf { lhs, op: cmp.op, rhs }
+            Node::Leaf {
+                lhs,
+                op: cmp.op,
+                rhs,
+            }
         }
     })
 }
@@ -146,19 +175,48 @@ mod tests {
         RuleSpec::from_json(json).unwrap()
     }
     fn base(when: &str) -> String {
-        format!(r#"{{"name":"r","target":{{"symbols":["demo:ALPHA"]}},"interval":"1m","when":{when}}}"#)
+        format!(
+            r#"{{"name":"r","target":{{"symbols":["demo:ALPHA"]}},"interval":"1m","when":{when}}}"#
+        )
     }
 
     #[test]
     fn names_the_field_and_the_reason() {
         let cases = [
-            (base(r#"{"metric":"volme_z","op":"gt","value":3}"#), "when.metric", "unknown metric \"volme_z\""),
-            (base(r#"{"all":[{"metric":"price","op":"gt","value":1},{"metric":"price","op":"gt","value":{"metric":"nope"}}]}"#), "when.all[1].value.metric", "unknown metric"),
+            (
+                base(r#"{"metric":"volme_z","op":"gt","value":3}"#),
+                "when.metric",
+                "unknown metric \"volme_z\"",
+            ),
+            (
+                base(
+                    r#"{"all":[{"metric":"price","op":"gt","value":1},{"metric":"price","op":"gt","value":{"metric":"nope"}}]}"#,
+                ),
+                "when.all[1].value.metric",
+                "unknown metric",
+            ),
             (base(r#"{"any":[]}"#), "when.any", "empty group"),
-            (base(r#"{"metric":"price","op":"gt","value":1}"#).replace("\"r\"", "\"  \""), "name", "must not be empty"),
-            (base(r#"{"metric":"price","op":"gt","value":1}"#).replace("demo:ALPHA", "ALPHA"), "target.symbols[0]", "source:CODE"),
-            (base(r#"{"metric":"price","op":"gt","value":1}"#).replace("\"symbols\":[\"demo:ALPHA\"]", ""), "target", "at least one"),
-            (base(r#"{"metric":"price","op":"gt","value":1}"#).replace("\"1m\"", "\"1h\""), "interval", "use 1m"),
+            (
+                base(r#"{"metric":"price","op":"gt","value":1}"#).replace("\"r\"", "\"  \""),
+                "name",
+                "must not be empty",
+            ),
+            (
+                base(r#"{"metric":"price","op":"gt","value":1}"#).replace("demo:ALPHA", "ALPHA"),
+                "target.symbols[0]",
+                "source:CODE",
+            ),
+            (
+                base(r#"{"metric":"price","op":"gt","value":1}"#)
+                    .replace("\"symbols\":[\"demo:ALPHA\"]", ""),
+                "target",
+                "at least one",
+            ),
+            (
+                base(r#"{"metric":"price","op":"gt","value":1}"#).replace("\"1m\"", "\"1h\""),
+                "interval",
+                "use 1m",
+            ),
         ];
         for (json, field, reason) in cases {
             let e = compile(1, &spec(&json), None).unwrap_err();
@@ -169,13 +227,21 @@ mod tests {
 
     #[test]
     fn accepts_a_valid_rule_and_judges_expiry_against_now() {
-        let mut s = spec(&base(r#"{"metric":"volume_z","op":"crosses_up","value":3}"#));
+        let mut s = spec(&base(
+            r#"{"metric":"volume_z","op":"crosses_up","value":3}"#,
+        ));
         let c = compile(7, &s, Some(0)).unwrap();
         assert_eq!(c.symbols, vec![Symbol::new("demo", "ALPHA")]);
         s.expires_at = Some(1_000);
         assert_eq!(compile(7, &s, Some(2_000)).unwrap_err().field, "expires_at");
-        assert!(compile(7, &s, None).is_ok(), "stored rules load even when expired");
+        assert!(
+            compile(7, &s, None).is_ok(),
+            "stored rules load even when expired"
+        );
         s.frequency.cooldown_s = 40 * 24 * 3600;
-        assert_eq!(compile(7, &s, None).unwrap_err().field, "frequency.cooldown_s");
+        assert_eq!(
+            compile(7, &s, None).unwrap_err().field,
+            "frequency.cooldown_s"
+        );
     }
 }

@@ -111,13 +111,25 @@ mod tests {
         m
     }
     fn leaf(op: Op, v: f64) -> Node {
-        Node::Leaf { lhs: MetricKey::Price, op, rhs: Rhs::Num(v) }
+        Node::Leaf {
+            lhs: MetricKey::Price,
+            op,
+            rhs: Rhs::Num(v),
+        }
     }
 
     #[test]
     fn every_comparison_operator() {
         let cur = m(100.0, None);
-        let table = [(Op::Gt, 99.0, true), (Op::Gt, 100.0, false), (Op::Ge, 100.0, true), (Op::Lt, 100.0, false), (Op::Lt, 101.0, true), (Op::Le, 100.0, true), (Op::Le, 99.9, false)];
+        let table = [
+            (Op::Gt, 99.0, true),
+            (Op::Gt, 100.0, false),
+            (Op::Ge, 100.0, true),
+            (Op::Lt, 100.0, false),
+            (Op::Lt, 101.0, true),
+            (Op::Le, 100.0, true),
+            (Op::Le, 99.9, false),
+        ];
         for (op, v, want) in table {
             assert_eq!(evaluate(&leaf(op, v), &cur, None), want, "{op:?} {v}");
         }
@@ -131,8 +143,14 @@ mod tests {
         let any = leaf(Op::Crosses, 100.0);
         assert!(!evaluate(&up, &above, None), "no previous sample, no edge");
         assert!(evaluate(&up, &above, Some(&below)));
-        assert!(evaluate(&up, &above, Some(&at)), "from touching to above is a cross");
-        assert!(!evaluate(&up, &above, Some(&above)), "staying above is not a cross");
+        assert!(
+            evaluate(&up, &above, Some(&at)),
+            "from touching to above is a cross"
+        );
+        assert!(
+            !evaluate(&up, &above, Some(&above)),
+            "staying above is not a cross"
+        );
         assert!(!evaluate(&up, &below, Some(&above)));
         assert!(evaluate(&down, &below, Some(&above)));
         assert!(!evaluate(&down, &above, Some(&below)));
@@ -142,23 +160,49 @@ mod tests {
 
     #[test]
     fn metric_against_metric_and_warm_up() {
-        let cross_metric = Node::Leaf { lhs: MetricKey::VolumeZ, op: Op::Gt, rhs: Rhs::Metric(MetricKey::Volume) };
+        let cross_metric = Node::Leaf {
+            lhs: MetricKey::VolumeZ,
+            op: Op::Gt,
+            rhs: Rhs::Metric(MetricKey::Volume),
+        };
         assert!(evaluate(&cross_metric, &m(1.0, Some(12.0)), None));
         assert!(!evaluate(&cross_metric, &m(1.0, Some(8.0)), None));
-        let z = Node::Leaf { lhs: MetricKey::VolumeZ, op: Op::Gt, rhs: Rhs::Num(-1e9) };
-        assert!(!evaluate(&z, &m(1.0, None), None), "a cold metric never fires");
+        let z = Node::Leaf {
+            lhs: MetricKey::VolumeZ,
+            op: Op::Gt,
+            rhs: Rhs::Num(-1e9),
+        };
+        assert!(
+            !evaluate(&z, &m(1.0, None), None),
+            "a cold metric never fires"
+        );
     }
 
     #[test]
     fn groups_nest() {
         let cur = m(100.0, Some(4.0));
-        let z_hot = Node::Leaf { lhs: MetricKey::VolumeZ, op: Op::Gt, rhs: Rhs::Num(3.0) };
-        let tree = Node::All(vec![z_hot.clone(), Node::Any(vec![leaf(Op::Gt, 1_000.0), leaf(Op::Lt, 200.0)])]);
+        let z_hot = Node::Leaf {
+            lhs: MetricKey::VolumeZ,
+            op: Op::Gt,
+            rhs: Rhs::Num(3.0),
+        };
+        let tree = Node::All(vec![
+            z_hot.clone(),
+            Node::Any(vec![leaf(Op::Gt, 1_000.0), leaf(Op::Lt, 200.0)]),
+        ]);
         assert!(evaluate(&tree, &cur, None));
-        let tree = Node::All(vec![z_hot, Node::Any(vec![leaf(Op::Gt, 1_000.0), leaf(Op::Lt, 50.0)])]);
+        let tree = Node::All(vec![
+            z_hot,
+            Node::Any(vec![leaf(Op::Gt, 1_000.0), leaf(Op::Lt, 50.0)]),
+        ]);
         assert!(!evaluate(&tree, &cur, None));
         let mut words = Vec::new();
-        describe(&Node::Any(vec![leaf(Op::Gt, 50.0), leaf(Op::Lt, 50.0)]), &cur, None, &mut words);
+        describe(
+            &Node::Any(vec![leaf(Op::Gt, 50.0), leaf(Op::Lt, 50.0)]),
+            &cur,
+            None,
+            &mut words,
+        );
         assert_eq!(words, vec!["price 100.00 > 50.00"]);
     }
 }

@@ -32,14 +32,78 @@ pub struct Instrument {
 }
 
 pub const INSTRUMENTS: [Instrument; 8] = [
-    Instrument { code: "ALPHA", name: "Alpha Robotics", start_price: 124.50, daily_vol: 0.030, notional: 6_000.0, trade_rate: 3.0, tick: 0.01 },
-    Instrument { code: "BETA", name: "Beta Bank", start_price: 45.20, daily_vol: 0.018, notional: 4_000.0, trade_rate: 2.5, tick: 0.01 },
-    Instrument { code: "GAMMA", name: "Gamma Mining", start_price: 8.42, daily_vol: 0.045, notional: 2_500.0, trade_rate: 2.0, tick: 0.001 },
-    Instrument { code: "DELTA", name: "Delta Energy", start_price: 73.10, daily_vol: 0.022, notional: 5_000.0, trade_rate: 2.0, tick: 0.01 },
-    Instrument { code: "EPSILON", name: "Epsilon Biotech", start_price: 23.55, daily_vol: 0.055, notional: 3_000.0, trade_rate: 1.5, tick: 0.01 },
-    Instrument { code: "ZETA", name: "Zeta Semiconductors", start_price: 310.00, daily_vol: 0.035, notional: 9_000.0, trade_rate: 3.0, tick: 0.05 },
-    Instrument { code: "COIN", name: "Demo Coin", start_price: 64_250.0, daily_vol: 0.040, notional: 12_000.0, trade_rate: 4.0, tick: 0.5 },
-    Instrument { code: "INDEX", name: "Demo Composite Index", start_price: 3_215.0, daily_vol: 0.012, notional: 20_000.0, trade_rate: 2.0, tick: 0.1 },
+    Instrument {
+        code: "ALPHA",
+        name: "Alpha Robotics",
+        start_price: 124.50,
+        daily_vol: 0.030,
+        notional: 6_000.0,
+        trade_rate: 3.0,
+        tick: 0.01,
+    },
+    Instrument {
+        code: "BETA",
+        name: "Beta Bank",
+        start_price: 45.20,
+        daily_vol: 0.018,
+        notional: 4_000.0,
+        trade_rate: 2.5,
+        tick: 0.01,
+    },
+    Instrument {
+        code: "GAMMA",
+        name: "Gamma Mining",
+        start_price: 8.42,
+        daily_vol: 0.045,
+        notional: 2_500.0,
+        trade_rate: 2.0,
+        tick: 0.001,
+    },
+    Instrument {
+        code: "DELTA",
+        name: "Delta Energy",
+        start_price: 73.10,
+        daily_vol: 0.022,
+        notional: 5_000.0,
+        trade_rate: 2.0,
+        tick: 0.01,
+    },
+    Instrument {
+        code: "EPSILON",
+        name: "Epsilon Biotech",
+        start_price: 23.55,
+        daily_vol: 0.055,
+        notional: 3_000.0,
+        trade_rate: 1.5,
+        tick: 0.01,
+    },
+    Instrument {
+        code: "ZETA",
+        name: "Zeta Semiconductors",
+        start_price: 310.00,
+        daily_vol: 0.035,
+        notional: 9_000.0,
+        trade_rate: 3.0,
+        tick: 0.05,
+    },
+    Instrument {
+        code: "COIN",
+        name: "Demo Coin",
+        start_price: 64_250.0,
+        daily_vol: 0.040,
+        notional: 12_000.0,
+        trade_rate: 4.0,
+        tick: 0.5,
+    },
+    Instrument {
+        code: "INDEX",
+        name: "Demo Composite Index",
+        start_price: 3_215.0,
+        daily_vol: 0.012,
+        notional: 20_000.0,
+        trade_rate: 2.0,
+        tick: 0.1,
+    },
 ];
 
 #[derive(Clone, Debug)]
@@ -130,7 +194,9 @@ impl DemoMarket {
             .enumerate()
             .map(|(idx, inst)| {
                 let symbol = Symbol::new(SOURCE, inst.code);
-                let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed ^ (idx as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+                let mut rng = ChaCha8Rng::seed_from_u64(
+                    cfg.seed ^ (idx as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15),
+                );
                 let (t, price) = match resume.get(&symbol) {
                     Some(&(open_time, close)) if open_time + 60_000 > start_ms && close > 0.0 => {
                         (open_time + 60_000, close)
@@ -233,12 +299,17 @@ impl InstState {
         let dt = ((t - self.t) / 1000.0).max(0.0);
         if dt > 0.0 {
             let (z1, z2) = (self.normal(), self.normal());
-            let vol_boost = if self.burst.is_some() { 2.0f64.ln() } else { 0.0 };
+            let vol_boost = if self.burst.is_some() {
+                2.0f64.ln()
+            } else {
+                0.0
+            };
             let sigma = (self.log_sigma + vol_boost).exp();
             let drift = self.burst.as_ref().map_or(0.0, |b| b.drift);
             self.log_price += drift * dt + sigma * dt.sqrt() * z1 - 0.5 * sigma * sigma * dt;
             let eta = VOL_OF_VOL * (2.0 * VOL_KAPPA).sqrt();
-            self.log_sigma += VOL_KAPPA * (self.base_log_sigma - self.log_sigma) * dt + eta * dt.sqrt() * z2;
+            self.log_sigma +=
+                VOL_KAPPA * (self.base_log_sigma - self.log_sigma) * dt + eta * dt.sqrt() * z2;
         }
         self.t = t;
     }
@@ -247,7 +318,11 @@ impl InstState {
     fn run_until(&mut self, end: f64, mut emit: impl FnMut(Trade)) {
         loop {
             let burst_end = self.burst.as_ref().map_or(f64::INFINITY, |b| b.until_ms);
-            let next = self.next_arrival.min(self.next_burst).min(self.next_jump).min(burst_end);
+            let next = self
+                .next_arrival
+                .min(self.next_burst)
+                .min(self.next_jump)
+                .min(burst_end);
             if next > end {
                 return;
             }

@@ -38,11 +38,21 @@ fn trades_arrive_a_few_per_second_per_instrument_with_sane_prices() {
     let mut m = DemoMarket::new(cfg(3), T0, &HashMap::new());
     let trades = m.step(T0 + 10 * 60_000);
     let per_inst_per_s = trades.len() as f64 / 8.0 / 600.0;
-    assert!((1.0..10.0).contains(&per_inst_per_s), "{per_inst_per_s} trades/s");
+    assert!(
+        (1.0..10.0).contains(&per_inst_per_s),
+        "{per_inst_per_s} trades/s"
+    );
     for t in &trades {
         assert!(t.price > 0.0 && t.qty > 0.0 && t.ts_ms > T0 && t.ts_ms <= T0 + 600_000);
-        let start = INSTRUMENTS.iter().find(|i| i.code == t.symbol.code()).unwrap().start_price;
-        assert!((t.price / start - 1.0).abs() < 0.25, "{t:?} drifted too far in 10 minutes");
+        let start = INSTRUMENTS
+            .iter()
+            .find(|i| i.code == t.symbol.code())
+            .unwrap()
+            .start_price;
+        assert!(
+            (t.price / start - 1.0).abs() < 0.25,
+            "{t:?} drifted too far in 10 minutes"
+        );
     }
 }
 
@@ -60,7 +70,9 @@ fn backfill_gives_closed_contiguous_bars() {
         assert_eq!(w[1].open_time - w[0].open_time, 60_000);
     }
     assert!(bars.iter().all(|c| c.closed && c.interval == Interval::M1));
-    assert!(bars.iter().all(|c| c.low <= c.open.min(c.close) && c.high >= c.open.max(c.close)));
+    assert!(bars
+        .iter()
+        .all(|c| c.low <= c.open.min(c.close) && c.high >= c.open.max(c.close)));
 }
 
 #[test]
@@ -74,7 +86,10 @@ fn volume_bursts_stand_out_and_volatility_clusters() {
     let median = vols[vols.len() / 2];
     let top = vols[vols.len() - 5];
     assert!(top > 4.0 * median, "top {top} vs median {median}");
-    let rets: Vec<f64> = alpha.windows(2).map(|w| (w[1].close / w[0].close).ln().abs()).collect();
+    let rets: Vec<f64> = alpha
+        .windows(2)
+        .map(|w| (w[1].close / w[0].close).ln().abs())
+        .collect();
     let mean = rets.iter().sum::<f64>() / rets.len() as f64;
     let (mut num, mut den) = (0.0, 0.0);
     for i in 1..rets.len() {
@@ -92,7 +107,11 @@ fn a_restart_continues_from_the_stored_price() {
     let sym = Symbol::new(SOURCE, "ALPHA");
     let resume = HashMap::from([(sym.clone(), (T0 - 60_000, 200.0))]);
     let mut m = DemoMarket::new(cfg(6), T0, &resume);
-    let first = m.step(T0 + 5_000).into_iter().find(|t| t.symbol == sym).unwrap();
+    let first = m
+        .step(T0 + 5_000)
+        .into_iter()
+        .find(|t| t.symbol == sym)
+        .unwrap();
     assert!((first.price / 200.0 - 1.0).abs() < 0.01, "{first:?}");
 }
 
@@ -102,7 +121,11 @@ async fn feed_task_sends_history_then_trades_and_heartbeats() {
     let shared: SharedClock = Arc::new(clock.clone());
     let (tx, mut rx) = mpsc::channel(100_000);
     let market = DemoMarket::new(
-        DemoConfig { seed: 9, history_minutes: 30, ..DemoConfig::default() },
+        DemoConfig {
+            seed: 9,
+            history_minutes: 30,
+            ..DemoConfig::default()
+        },
         T0 - 30 * 60_000,
         &HashMap::new(),
     );

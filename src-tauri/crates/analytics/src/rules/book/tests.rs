@@ -72,17 +72,33 @@ fn once_per_bar_fires_once_in_each_bar() {
 
 #[test]
 fn cooldown_spaces_alerts_across_bars() {
-    let mut b = book(vec![rule(1, r#","frequency":{"mode":"once_per_bar","cooldown_s":150}"#)]);
+    let mut b = book(vec![rule(
+        1,
+        r#","frequency":{"mode":"once_per_bar","cooldown_s":150}"#,
+    )]);
     let times = fire_times(&mut b, 10, 5_000);
-    assert!(times.windows(2).all(|w| w[1] - w[0] >= 150_000), "{times:?}");
+    assert!(
+        times.windows(2).all(|w| w[1] - w[0] >= 150_000),
+        "{times:?}"
+    );
     assert_eq!(times.len(), 4, "{times:?}");
-    let mut b = book(vec![rule(1, r#","frequency":{"mode":"every_time","cooldown_s":20}"#)]);
-    assert_eq!(fire_times(&mut b, 1, 5_000).len(), 3, "every 20 s within one minute");
+    let mut b = book(vec![rule(
+        1,
+        r#","frequency":{"mode":"every_time","cooldown_s":20}"#,
+    )]);
+    assert_eq!(
+        fire_times(&mut b, 1, 5_000).len(),
+        3,
+        "every 20 s within one minute"
+    );
 }
 
 #[test]
 fn once_fires_a_single_time_and_asks_to_disable_the_rule() {
-    let mut b = book(vec![rule(1, r#","frequency":{"mode":"once","cooldown_s":0}"#)]);
+    let mut b = book(vec![rule(
+        1,
+        r#","frequency":{"mode":"once","cooldown_s":0}"#,
+    )]);
     let f = b.on_update(&upd("demo:ALPHA", T0 + 1, 101.0, false), T0 + 1);
     assert!(f.len() == 1 && f[0].disable_rule);
     assert_eq!(fire_times(&mut b, 5, 1_000).len(), 0);
@@ -90,26 +106,56 @@ fn once_fires_a_single_time_and_asks_to_disable_the_rule() {
 
 #[test]
 fn once_per_bar_close_waits_for_the_closed_bar() {
-    let mut b = book(vec![rule(1, r#","frequency":{"mode":"once_per_bar_close","cooldown_s":0}"#)]);
-    assert_eq!(fire_times(&mut b, 3, 5_000).len(), 0, "live bars never fire");
+    let mut b = book(vec![rule(
+        1,
+        r#","frequency":{"mode":"once_per_bar_close","cooldown_s":0}"#,
+    )]);
+    assert_eq!(
+        fire_times(&mut b, 3, 5_000).len(),
+        0,
+        "live bars never fire"
+    );
     let close = upd("demo:ALPHA", T0 + 60_000, 101.0, true);
     assert_eq!(b.on_update(&close, T0 + 60_000).len(), 1);
-    assert_eq!(b.on_update(&close, T0 + 60_000).len(), 0, "the same close only once");
+    assert_eq!(
+        b.on_update(&close, T0 + 60_000).len(),
+        0,
+        "the same close only once"
+    );
 }
 
 #[test]
 fn stale_backfilled_expired_or_unwatched_data_never_fires() {
-    let mut b = book(vec![rule(1, ""), rule(2, &format!(r#","expires_at":{}"#, T0 + 30_000))]);
+    let mut b = book(vec![
+        rule(1, ""),
+        rule(2, &format!(r#","expires_at":{}"#, T0 + 30_000)),
+    ]);
     let u = upd("demo:ALPHA", T0 + 1, 101.0, false);
-    assert_eq!(b.on_update(&u, T0 + 1 + 61_000).len(), 0, "data older than the interval");
+    assert_eq!(
+        b.on_update(&u, T0 + 1 + 61_000).len(),
+        0,
+        "data older than the interval"
+    );
     let mut hist = u.clone();
     hist.live = false;
     assert_eq!(b.on_update(&hist, T0 + 1).len(), 0, "history is not news");
-    assert_eq!(b.on_update(&upd("demo:BETA", T0 + 1, 101.0, false), T0 + 1).len(), 0);
-    let fired: Vec<_> = b.on_update(&u, T0 + 1).into_iter().map(|f| f.alert.rule_id).collect();
+    assert_eq!(
+        b.on_update(&upd("demo:BETA", T0 + 1, 101.0, false), T0 + 1)
+            .len(),
+        0
+    );
+    let fired: Vec<_> = b
+        .on_update(&u, T0 + 1)
+        .into_iter()
+        .map(|f| f.alert.rule_id)
+        .collect();
     assert_eq!(fired, vec![1, 2]);
     let later = upd("demo:ALPHA", T0 + 61_000, 101.0, false);
-    let fired: Vec<_> = b.on_update(&later, T0 + 61_000).into_iter().map(|f| f.alert.rule_id).collect();
+    let fired: Vec<_> = b
+        .on_update(&later, T0 + 61_000)
+        .into_iter()
+        .map(|f| f.alert.rule_id)
+        .collect();
     assert_eq!(fired, vec![1], "rule 2 expired");
 }
 
@@ -124,11 +170,17 @@ fn watchlist_and_source_targets_and_disabled_rules() {
         .map(|(i, j)| compile(i as i64 + 1, &RuleSpec::from_json(j).unwrap(), None).unwrap())
         .collect();
     let mut b = RuleBook::new();
-    let lists = WatchlistMap::from([("main".to_string(), vec![Symbol::parse("demo:GAMMA").unwrap()])]);
+    let lists = WatchlistMap::from([(
+        "main".to_string(),
+        vec![Symbol::parse("demo:GAMMA").unwrap()],
+    )]);
     b.load(rules, &lists);
     assert_eq!(b.len(), 2);
     let ids = |b: &mut RuleBook, s: &str| -> Vec<i64> {
-        b.on_update(&upd(s, T0 + 1, 101.0, false), T0 + 1).into_iter().map(|f| f.alert.rule_id).collect()
+        b.on_update(&upd(s, T0 + 1, 101.0, false), T0 + 1)
+            .into_iter()
+            .map(|f| f.alert.rule_id)
+            .collect()
     };
     assert_eq!(ids(&mut b, "demo:GAMMA"), vec![1, 2]);
     assert_eq!(ids(&mut b, "demo:ZETA"), vec![2]);
@@ -137,7 +189,10 @@ fn watchlist_and_source_targets_and_disabled_rules() {
 
 #[test]
 fn the_alert_carries_level_message_and_metrics() {
-    let mut b = book(vec![rule(1, r#","message":"{symbol} at {price}: {reasons}""#)]);
+    let mut b = book(vec![rule(
+        1,
+        r#","message":"{symbol} at {price}: {reasons}""#,
+    )]);
     let f = b.on_update(&upd("demo:ALPHA", T0 + 1, 101.5, false), T0 + 1);
     let a = &f[0].alert;
     assert_eq!(a.level, Level::High);
