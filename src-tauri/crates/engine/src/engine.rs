@@ -5,6 +5,7 @@ use crate::config::EngineConfig;
 use crate::defaults::{self, DEFAULT_WATCHLIST};
 use crate::error::EngineError;
 use crate::live::LiveState;
+use crate::sources::{self, FeedEnv};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -16,7 +17,6 @@ use tw_analytics::{SeriesBook, SeriesConfig, SeriesUpdate};
 use tw_core::ipc::{EngineStatus, LiveBatch, NotifierStatus, RuleRecord, WatchRow};
 use tw_core::rule::RuleSpec;
 use tw_core::{Alert, Candle, Interval, MarketEvent, Sensitive, SharedClock, Symbol};
-use tw_feeds::demo::{self, DemoMarket};
 use tw_feeds::HealthCell;
 use tw_os::{Notifier, Secrets};
 use tw_store::{CandleWriter, Store};
@@ -62,17 +62,9 @@ impl Engine {
     pub async fn start(cfg: EngineConfig) -> Result<EngineHandle, EngineError> {
         let store = Store::open(&cfg.data_dir).await?;
         let now = cfg.clock.now_ms();
-        let demo_symbols: Vec<Symbol> = DemoMarket::instruments()
-            .into_iter()
-            .map(|(s, _)| s)
-            .collect();
         if cfg.demo.is_some() {
-            defaults::ensure(&store, &demo_symbols, now).await?;
+            defaults::ensure(&store, &sources::demo_symbols(), now).await?;
         }
-        let names: HashMap<String, (String, bool)> = DemoMarket::instruments()
-            .into_iter()
-            .map(|(s, n)| (s.to_string(), (n.to_string(), true)))
-            .collect();
 
         let (alerts_tx, _) = broadcast::channel(1024);
         let paused = Arc::new(AtomicBool::new(
@@ -96,28 +88,25 @@ impl Engine {
         let (rules_changed_tx, mut rules_changed_rx) = mpsc::unbounded_channel();
         let writer = store.spawn_writer(8192);
 
-        let mut feeds = Vec::new();
-        let mut feed_tasks = Vec::new();
-        if let Some(demo_cfg) = cfg.demo.clone() {
-            let mut resume = HashMap::new();
-            for s in &demo_symbols {
-                if let Some(c) = store.candles(s.as_str(), Interval::M1, 1).await?.pop() {
-                    resume.insert(s.clone(), (c.open_time, c.close));
-                }
-            }
-            let start = Interval::M1.floor(now) - demo_cfg.history_minutes as i64 * 60_000;
-            let market = DemoMarket::new(demo_cfg, start, &resume);
-            let health = HealthCell::new(demo::SOURCE, true);
-            feed_tasks.push(demo::spawn(
-                market,
-                cfg.clock.clone(),
-                market_tx.clone(),
-                health.clone(),
-                cfg.tick_ms,
-            ));
-            feeds.push(health);
+        let env = || FeedEnv {
+            store: &store,
+            clock: cfg.clock.clone(),
+            tx: market_tx.clone(),
+            tick_ms: cfg.tick_ms,
+        };
+        let mut started = Vec::new();
+        if let Some(demo_cfg) = &cfg.demo {
+            started.push(sources::start_demo(demo_cfg, env()).await?);
         }
         drop(market_tx);
+        let mut feeds = Vec::new();
+        let mut feed_tasks = Vec::new();
+        let mut names = HashMap::new();
+        for f in started {
+            feeds.push(f.health);
+            feed_tasks.push(f.task);
+            names.extend(f.names);
+        }
 
         let shared = Arc::new(Shared {
             store: store.clone(),

@@ -7,6 +7,7 @@ mod defaults;
 mod engine;
 mod error;
 mod live;
+mod sources;
 
 pub use config::EngineConfig;
 pub use engine::{Engine, EngineHandle};

@@ -69,7 +69,7 @@ fn op_text(op: Op) -> &'static str {
 
 pub(crate) fn fmt_num(v: f64) -> String {
     let a = v.abs();
-    if a >= 1_000.0 {
+    if (v.fract() == 0.0 && a < 1e15) || a >= 1_000.0 {
         format!("{v:.0}")
     } else if a >= 1.0 {
         format!("{v:.2}")
@@ -203,6 +203,6 @@ mod tests {
             None,
             &mut words,
         );
-        assert_eq!(words, vec!["price 100.00 > 50.00"]);
+        assert_eq!(words, vec!["price 100 > 50"]);
     }
 }

@@ -196,7 +196,7 @@ fn the_alert_carries_level_message_and_metrics() {
     let f = b.on_update(&upd("demo:ALPHA", T0 + 1, 101.5, false), T0 + 1);
     let a = &f[0].alert;
     assert_eq!(a.level, Level::High);
-    assert_eq!(a.message, "demo:ALPHA at 101.50: price 101.50 > 100.00");
+    assert_eq!(a.message, "demo:ALPHA at 101.50: price 101.50 > 100");
     assert_eq!(a.metrics.get("price"), Some(&101.5));
     assert_eq!((a.rule_name.as_str(), a.bar_time), ("rule 1", T0));
 }
