@@ -6,7 +6,6 @@ use tokio::sync::broadcast::error::RecvError;
 use tw_engine::Engine;
 
 pub fn run(engine_args: EngineArgs, args: HeadlessArgs) -> i32 {
-    init_logging();
     let rt = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
@@ -25,6 +24,10 @@ async fn run_async(engine_args: EngineArgs, args: HeadlessArgs) -> i32 {
             .unwrap_or_else(crate::cli::default_data_dir),
     );
     cfg.notifications = args.notify;
+    if let Err(e) = args.apply_sources(&mut cfg) {
+        eprintln!("tickwarden: {e}");
+        return 2;
+    }
     let engine = match Engine::start(cfg).await {
         Ok(e) => e,
         Err(e) => {
@@ -72,12 +75,3 @@ async fn shutdown_signal() {
     }
 }
 
-/// Logs go to stderr (stdout carries the alerts); `RUST_LOG` sets the level.
-pub fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
-}

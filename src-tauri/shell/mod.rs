@@ -14,8 +14,12 @@ use tw_engine::{Engine, EngineHandle};
 pub const EVENT: &str = "tw://event";
 
 pub fn run(args: EngineArgs) -> i32 {
-    crate::headless::init_logging();
     let result = tauri::Builder::default()
+        // First: a second launch focuses the running window instead of starting a second
+        // engine on the same database.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            tray::show_window(app);
+        }))
         .manage(commands::LiveSubscription::default())
         .invoke_handler(tauri::generate_handler![
             commands::get_watchlist,
@@ -38,6 +42,7 @@ pub fn run(args: EngineArgs) -> i32 {
             let engine = tauri::async_runtime::block_on(Engine::start(cfg))
                 .map_err(|e| format!("Tickwarden could not start: {e}"))?;
             app.manage(engine.clone());
+            app.manage(tray::LogFolder(crate::logging::log_dir(args.data_dir.as_deref())));
             tray::create(app.handle(), &engine)?;
             forward_alerts(app.handle().clone(), engine);
             Ok(())

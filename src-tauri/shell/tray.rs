@@ -43,15 +43,17 @@ pub fn create(app: &AppHandle, engine: &EngineHandle) -> tauri::Result<()> {
         engine.alerts_paused(),
         None::<&str>,
     )?;
+    let logs = MenuItem::with_id(app, "logs", t("Show logs", "查看日志"), true, None::<&str>)?;
     let quit = MenuItem::with_id(app, "quit", t("Quit", "退出"), true, None::<&str>)?;
     let sep = PredefinedMenuItem::separator(app)?;
-    let menu = Menu::with_items(app, &[&show, &pause, &sep, &quit])?;
+    let menu = Menu::with_items(app, &[&show, &pause, &logs, &sep, &quit])?;
     let mut builder = TrayIconBuilder::with_id(TRAY_ID)
         .tooltip("Tickwarden")
         .menu(&menu)
         .on_menu_event(|app, event| match event.id.as_ref() {
             "show" => show_window(app),
             "pause" => toggle_pause(app),
+            "logs" => show_logs(app),
             "quit" => app.exit(0),
             _ => {}
         });
@@ -66,7 +68,7 @@ pub fn create(app: &AppHandle, engine: &EngineHandle) -> tauri::Result<()> {
     Ok(())
 }
 
-fn show_window(app: &AppHandle) {
+pub fn show_window(app: &AppHandle) {
     if let Some(w) = app.get_webview_window("main") {
         let _ = w.show();
         let _ = w.unminimize();
@@ -76,6 +78,26 @@ fn show_window(app: &AppHandle) {
         st.unread.store(0, Ordering::Relaxed);
     }
     set_unread_label(app, 0);
+}
+
+/// The folder the logs are written to, for "Show logs".
+pub struct LogFolder(pub std::path::PathBuf);
+
+/// Opens the log folder in the desktop's file manager.
+fn show_logs(app: &AppHandle) {
+    let Some(dir) = app.try_state::<LogFolder>() else {
+        return;
+    };
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if let Err(e) = std::process::Command::new(opener).arg(&dir.0).spawn() {
+        tracing::warn!("cannot open the log folder {}: {e}", dir.0.display());
+    }
 }
 
 fn toggle_pause(app: &AppHandle) {

@@ -3,7 +3,9 @@
 use crate::error::{is_not_a_database, Result, StoreError};
 use crate::DB_FILE;
 use sqlx::migrate::Migrator;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteAutoVacuum, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::SqlitePool;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -22,6 +24,9 @@ pub(crate) async fn open(data_dir: &Path) -> Result<(SqlitePool, PathBuf)> {
         .create_if_missing(true)
         // WAL lets the UI read while the writer commits; NORMAL is durable enough under WAL
         // (a power cut can lose the last commits, never corrupt the file).
+        // Set before the first table is created, so pruning can hand pages back with
+        // `PRAGMA incremental_vacuum` (an older file keeps its mode until a full VACUUM).
+        .auto_vacuum(SqliteAutoVacuum::Incremental)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
