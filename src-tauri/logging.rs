@@ -11,11 +11,12 @@ pub struct LogGuard(#[allow(dead_code)] Option<tracing_appender::non_blocking::W
 
 pub const LOG_PREFIX: &str = "tickwarden";
 
-/// Starts logging; `RUST_LOG` sets the level (default `info`). If the log folder cannot be
-/// created the app still runs, logging to stderr only, and says so.
-pub fn init(log_dir: &Path) -> LogGuard {
+/// Starts logging; `RUST_LOG` sets the level (default `default_level`, e.g. "info"). If the
+/// log folder cannot be created the app still runs, logging to stderr only, and says so.
+pub fn init(log_dir: &Path, default_level: &str) -> LogGuard {
     let filter = || {
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"))
+        EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| EnvFilter::new(format!("{default_level},sqlx=warn")))
     };
     let file = std::fs::create_dir_all(log_dir).map_err(|e| e.to_string()).and_then(|_| {
         tracing_appender::rolling::Builder::new()

@@ -301,8 +301,9 @@ impl Store {
 
     /// Rewrites the file to its smallest size (slow on a big file; for `db cleanup`).
     pub async fn vacuum(&self) -> Result<()> {
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(self.pool()).await?;
         sqlx::query("VACUUM").execute(self.pool()).await?;
+        // In WAL mode the rewritten pages land in the WAL first: fold them back in.
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(self.pool()).await?;
         Ok(())
     }
 
