@@ -307,6 +307,14 @@ impl Store {
         Ok(())
     }
 
+    /// SQLite's own check of the whole file: "ok", or what is wrong.
+    pub async fn integrity_check(&self) -> Result<String> {
+        let rows: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_all(self.pool())
+            .await?;
+        Ok(rows.join("; "))
+    }
+
     /// Every setting, for export.
     pub async fn settings(&self) -> Result<BTreeMap<String, String>> {
         let rows: Vec<(String, String)> =
