@@ -63,13 +63,19 @@ const FORMAT: &str = "tickwarden-export";
 pub fn parse_age(s: &str) -> Result<i64, String> {
     let s = s.trim();
     let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
-    let n: i64 = num.parse().map_err(|_| format!("{s:?} is not an age like 12h or 30d"))?;
+    let n: i64 = num
+        .parse()
+        .map_err(|_| format!("{s:?} is not an age like 12h or 30d"))?;
     let ms = match unit {
         "m" => 60_000,
         "h" => 3_600_000,
         "d" => 86_400_000,
         "w" => 7 * 86_400_000,
-        _ => return Err(format!("{s:?}: the unit must be m, h, d or w (e.g. 12h, 30d)")),
+        _ => {
+            return Err(format!(
+                "{s:?}: the unit must be m, h, d or w (e.g. 12h, 30d)"
+            ))
+        }
     };
     if n == 0 {
         return Err("the age must be more than zero".into());
@@ -115,22 +121,35 @@ fn day(ms: Option<i64>) -> String {
 async fn info(store: &Store, now: i64, json: bool) -> Result<(), String> {
     let info = store.info(now).await.map_err(|e| e.to_string())?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&info).map_err(|e| e.to_string())?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&info).map_err(|e| e.to_string())?
+        );
         return Ok(());
     }
     println!("database      {}", info.path);
-    println!("size          {:.1} MB (with WAL)", info.file_bytes as f64 / 1e6);
+    println!(
+        "size          {:.1} MB (with WAL)",
+        info.file_bytes as f64 / 1e6
+    );
     println!("schema        version {}", info.schema_version);
     println!("alerts (24 h) {}", info.alerts_last_24h);
     println!("\n{:<20} {:>12}", "table", "rows");
     for (t, n) in &info.tables {
         println!("{t:<20} {n:>12}");
     }
-    println!("\n{:<8} {:>10} {:>8}  {:<20}  {:<20}", "interval", "candles", "symbols", "oldest (UTC)", "newest (UTC)");
+    println!(
+        "\n{:<8} {:>10} {:>8}  {:<20}  {:<20}",
+        "interval", "candles", "symbols", "oldest (UTC)", "newest (UTC)"
+    );
     for i in &info.intervals {
         println!(
             "{:<8} {:>10} {:>8}  {:<20}  {:<20}",
-            i.interval, i.candles, i.symbols, day(i.oldest), day(i.newest)
+            i.interval,
+            i.candles,
+            i.symbols,
+            day(i.oldest),
+            day(i.newest)
         );
     }
     Ok(())
@@ -138,16 +157,26 @@ async fn info(store: &Store, now: i64, json: bool) -> Result<(), String> {
 
 fn confirm(question: &str) -> Result<bool, String> {
     if !std::io::stdin().is_terminal() {
-        return Err(format!("{question} — not asked without a terminal: add --yes"));
+        return Err(format!(
+            "{question} — not asked without a terminal: add --yes"
+        ));
     }
     print!("{question} [y/N] ");
     std::io::stdout().flush().ok();
     let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line).map_err(|e| e.to_string())?;
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| e.to_string())?;
     Ok(matches!(line.trim(), "y" | "Y" | "yes"))
 }
 
-async fn cleanup(store: &Store, now: i64, older_than: Option<i64>, yes: bool) -> Result<(), String> {
+async fn cleanup(
+    store: &Store,
+    now: i64,
+    older_than: Option<i64>,
+    yes: bool,
+) -> Result<(), String> {
     let err = |e: tw_store::StoreError| e.to_string();
     let before = store.file_bytes();
     let removed = match older_than {
@@ -158,13 +187,21 @@ async fn cleanup(store: &Store, now: i64, older_than: Option<i64>, yes: bool) ->
                 println!("no candles older than {}", day(Some(cutoff)));
                 return Ok(());
             }
-            if !yes && !confirm(&format!("delete {n} candles older than {}?", day(Some(cutoff))))? {
+            if !yes
+                && !confirm(&format!(
+                    "delete {n} candles older than {}?",
+                    day(Some(cutoff))
+                ))?
+            {
                 println!("nothing deleted");
                 return Ok(());
             }
             let mut total = 0;
             loop {
-                let k = store.delete_candles_before(None, cutoff, 5_000).await.map_err(err)?;
+                let k = store
+                    .delete_candles_before(None, cutoff, 5_000)
+                    .await
+                    .map_err(err)?;
                 total += k;
                 if k < 5_000 {
                     break;
@@ -196,14 +233,21 @@ async fn export(store: &Store, now: i64, out: Option<PathBuf>) -> Result<(), Str
         format: FORMAT.into(),
         version: 1,
         exported_at: now,
-        rules: store.rules().await.map_err(err)?.into_iter().map(|r| r.spec).collect(),
+        rules: store
+            .rules()
+            .await
+            .map_err(err)?
+            .into_iter()
+            .map(|r| r.spec)
+            .collect(),
         watchlists: store.watchlists().await.map_err(err)?,
         settings: store.settings().await.map_err(err)?,
     };
     let text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
     match out {
         Some(path) => {
-            std::fs::write(&path, text + "\n").map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            std::fs::write(&path, text + "\n")
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             eprintln!(
                 "exported {} rules, {} watchlists, {} settings to {}",
                 doc.rules.len(),
@@ -219,12 +263,16 @@ async fn export(store: &Store, now: i64, out: Option<PathBuf>) -> Result<(), Str
 
 /// Checks a whole export before anything is written; the error names the place.
 pub fn check_export(text: &str, now: i64) -> Result<Export, String> {
-    let doc: Export = serde_json::from_str(text).map_err(|e| format!("not a Tickwarden export: {e}"))?;
+    let doc: Export =
+        serde_json::from_str(text).map_err(|e| format!("not a Tickwarden export: {e}"))?;
     if doc.format != FORMAT {
         return Err(format!("format is {:?}, expected {FORMAT:?}", doc.format));
     }
     if doc.version != 1 {
-        return Err(format!("export version {} is newer than this app reads (1)", doc.version));
+        return Err(format!(
+            "export version {} is newer than this app reads (1)",
+            doc.version
+        ));
     }
     for (i, spec) in doc.rules.iter().enumerate() {
         tw_analytics::rules::compile(0, spec, None)
@@ -240,8 +288,10 @@ pub fn check_export(text: &str, now: i64) -> Result<Export, String> {
 }
 
 async fn import(store: &Store, now: i64, file: &PathBuf) -> Result<(), String> {
-    let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-    let doc = check_export(&text, now).map_err(|e| format!("{}: {e}; nothing imported", file.display()))?;
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let doc = check_export(&text, now)
+        .map_err(|e| format!("{}: {e}; nothing imported", file.display()))?;
     let err = |e: tw_store::StoreError| e.to_string();
     for spec in &doc.rules {
         store.insert_rule(spec, now).await.map_err(err)?;
@@ -282,13 +332,17 @@ mod tests {
         let good = r#"{"name":"ok","target":{"symbols":["demo:ALPHA"]},"interval":"1m","when":{"metric":"price","op":"gt","value":1}}"#;
         let bad = r#"{"name":"bad","target":{"symbols":["demo:ALPHA"]},"interval":"1m","when":{"metric":"nope","op":"gt","value":1}}"#;
         let doc = |rules: &str| {
-            format!(r#"{{"format":"tickwarden-export","version":1,"exported_at":0,"rules":[{rules}],"watchlists":{{"default":["demo:ALPHA"]}},"settings":{{}}}}"#)
+            format!(
+                r#"{{"format":"tickwarden-export","version":1,"exported_at":0,"rules":[{rules}],"watchlists":{{"default":["demo:BETA"]}},"settings":{{}}}}"#
+            )
         };
         assert!(check_export(&doc(good), 0).is_ok());
         let e = check_export(&doc(&format!("{good},{bad}")), 0).unwrap_err();
         assert!(e.starts_with("rules[1] (bad): when.metric"), "{e}");
-        let e = check_export(&doc(good).replace("demo:ALPHA\"]}", "ALPHA\"]}"), 0).unwrap_err();
+        let e = check_export(&doc(good).replace("demo:BETA", "BETA"), 0).unwrap_err();
         assert!(e.contains("watchlists.default[0]"), "{e}");
-        assert!(check_export("{}", 0).unwrap_err().contains("not a Tickwarden export"));
+        assert!(check_export("{}", 0)
+            .unwrap_err()
+            .contains("not a Tickwarden export"));
     }
 }

@@ -314,6 +314,26 @@ describe("header", () => {
     expect(notify).toHaveAttribute("title", "No notification service on the session bus");
   });
 
+  it("says so when nothing is being saved, and stays quiet when all is well", async () => {
+    start({
+      storage: {
+        persistent: false,
+        error: "/data/tickwarden.db is not a Tickwarden database; running without saving",
+        fileBytes: 0,
+      },
+    });
+    const chip = await screen.findByTestId("storage-status");
+    expect(chip).toHaveTextContent("Not saving");
+    expect(chip).toHaveTextContent("is not a Tickwarden database");
+    cleanup();
+    backend.uninstall();
+    start();
+    await waitFor(() => {
+      expect(screen.getByTestId("feed-status")).toHaveAttribute("data-state");
+    });
+    expect(screen.queryByTestId("storage-status")).toBeNull();
+  });
+
   it("pauses and resumes alerts through the backend", async () => {
     start();
     const toggle = screen.getByTestId("pause-alerts");

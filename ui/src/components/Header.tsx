@@ -93,6 +93,21 @@ function NotifyStatus({ status }: { status: EngineStatus | null }) {
   );
 }
 
+/** Shown only when something is wrong with saving: the database file cannot be used (the
+ * app runs in memory) or new data cannot be written (disk full…). */
+function StorageStatusChip({ status }: { status: EngineStatus | null }) {
+  const { t } = useI18n();
+  const storage = status?.storage;
+  if (!storage || (storage.persistent && !storage.error)) return null;
+  const label = storage.persistent ? t("storage.failing") : t("storage.memory");
+  return (
+    <span className="status-chip error" role="alert" data-testid="storage-status" title={storage.error ?? undefined}>
+      ⚠ {label}
+      {storage.error && <span className="muted"> · {storage.error}</span>}
+    </span>
+  );
+}
+
 export function Header({
   simulated,
   status,
@@ -122,6 +137,7 @@ export function Header({
       <div className="header-status">
         <FeedStatus status={status} />
         <NotifyStatus status={status} />
+        <StorageStatusChip status={status} />
         {statusError && (
           <span className="status-chip error" role="alert" title={errorText(statusError)}>
             ⚠ {errorText(statusError)}

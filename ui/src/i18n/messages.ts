@@ -30,6 +30,8 @@ export const en = {
   "notify.unknown": "Notifications…",
   "notify.availableTitle": "Alerts are also shown as desktop notifications.",
   "notify.noReason": "The system notification service could not be reached.",
+  "storage.memory": "Not saving",
+  "storage.failing": "Saving failed",
 
   "watchlist.title": "Watchlist",
   "watchlist.symbol": "Symbol",
@@ -162,6 +164,8 @@ export const zhCN: Messages = {
   "notify.unknown": "通知…",
   "notify.availableTitle": "提醒也会以桌面通知的形式显示。",
   "notify.noReason": "无法连接系统通知服务。",
+  "storage.memory": "未保存数据",
+  "storage.failing": "保存失败",
 
   "watchlist.title": "自选",
   "watchlist.symbol": "代码",

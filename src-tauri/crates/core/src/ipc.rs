@@ -59,6 +59,18 @@ pub struct FeedHealth {
     pub messages: u64,
     pub reconnects: u32,
     pub last_error: Option<String>,
+    /// When a source that publishes on a schedule (end-of-day data) is due to have new data,
+    /// ms UTC.
+    #[ts(type = "number | null")]
+    pub next_update_at: Option<i64>,
+    /// What the state means right now, in words ("market closed", "delayed 15 min", …).
+    pub detail: Option<String>,
+    /// Messages received per second, averaged over the last 10 s.
+    pub messages_per_sec: f64,
+    /// How far behind the source the feed is: now − the event time the last message
+    /// carried, ms (`null` until a message with an event time arrives).
+    #[ts(type = "number | null")]
+    pub lag_ms: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
@@ -76,6 +88,21 @@ pub struct EngineStatus {
     pub alerts_paused: bool,
     pub notifications: NotifierStatus,
     pub data_dir: String,
+    pub storage: StorageStatus,
+}
+
+/// Whether what the engine sees is being saved.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct StorageStatus {
+    /// False when the database file could not be used and the engine runs on a throw-away
+    /// database in memory.
+    pub persistent: bool,
+    /// What is wrong, in words (cannot open the file, disk full …); `None` when all is well.
+    pub error: Option<String>,
+    /// Size of the database file with its WAL, in bytes.
+    #[ts(type = "number")]
+    pub file_bytes: u64,
 }
 
 /// A stored rule.
@@ -124,4 +151,57 @@ pub enum UiEvent {
     Alert { alert: Alert },
     AlertsPaused { paused: bool },
     RulesChanged,
+}
+
+/// The Binance data sources as the user set them: stored in SQLite and read when the
+/// engine starts (a change takes effect at the next start).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BinanceSettings {
+    /// Binance USDⓈ-M futures.
+    pub usdm: BinanceVenueSettings,
+    /// Binance spot.
+    pub spot: BinanceVenueSettings,
+}
+
+/// One Binance venue.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BinanceVenueSettings {
+    pub enabled: bool,
+    /// Which symbols to watch.
+    pub universe: BinanceUniverse,
+    /// With `top`: how many symbols (by 24 h quote volume).
+    pub top_n: u32,
+    /// With `top`: the least 24 h quote volume a symbol needs (quote currency, e.g. USDT).
+    pub min_quote_volume: f64,
+    /// WebSocket base (`wss://…`); `null`: Binance's own. The environment variable
+    /// `TICKWARDEN_BINANCE_{USDM,SPOT}_WS` overrides it.
+    pub ws_url: Option<String>,
+    /// REST base (`https://…`); `null`: Binance's own. `TICKWARDEN_BINANCE_{USDM,SPOT}_REST`
+    /// overrides it.
+    pub rest_url: Option<String>,
+}
+
+impl Default for BinanceVenueSettings {
+    fn default() -> Self {
+        BinanceVenueSettings {
+            enabled: false,
+            universe: BinanceUniverse::Top,
+            top_n: 150,
+            min_quote_volume: 10_000_000.0,
+            ws_url: None,
+            rest_url: None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum BinanceUniverse {
+    /// The venue's symbols on the default watchlist (`binance-usdm:BTCUSDT`, …), following
+    /// it live.
+    Watchlist,
+    /// The top N by 24 h quote volume, re-chosen every hour.
+    Top,
 }

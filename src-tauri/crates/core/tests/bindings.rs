@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use ts_rs::TS;
 use tw_core::ipc::{
-    ApiError, EngineStatus, ErrorCode, FeedHealth, FeedState, LiveBatch, NotifierStatus,
-    RuleRecord, UiEvent, WatchRow,
+    ApiError, BinanceSettings, EngineStatus, ErrorCode, FeedHealth, FeedState, LiveBatch,
+    NotifierStatus, RuleRecord, StorageStatus, UiEvent, WatchRow,
 };
 use tw_core::rule::{
     Comparison, Condition, Frequency, FrequencyMode, Op, Operand, RuleSpec, Target,
@@ -19,6 +19,7 @@ fn export_all(dir: &Path) {
     }
     export!(
         ApiError,
+        BinanceSettings,
         EngineStatus,
         ErrorCode,
         FeedHealth,
@@ -26,6 +27,7 @@ fn export_all(dir: &Path) {
         LiveBatch,
         NotifierStatus,
         RuleRecord,
+        StorageStatus,
         UiEvent,
         WatchRow,
         Comparison,

@@ -1,10 +1,11 @@
 //! Starting the pipeline and the handle that drives it.
 
-use crate::alerts::{AlertMsg, Dispatcher};
+use crate::alerts::{AlertMsg, Dispatcher, NoticeEvent};
 use crate::config::EngineConfig;
 use crate::defaults::{self, DEFAULT_WATCHLIST};
 use crate::error::EngineError;
 use crate::live::LiveState;
+use crate::rules_stage::{self, RulesMsg};
 use crate::sources::{self, FeedEnv};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -12,14 +13,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{broadcast, mpsc, oneshot};
 use tokio::task::JoinHandle;
-use tw_analytics::rules::{compile, RuleBook, WatchlistMap};
-use tw_analytics::{SeriesBook, SeriesConfig, SeriesUpdate};
-use tw_core::ipc::{EngineStatus, LiveBatch, NotifierStatus, RuleRecord, WatchRow};
+use tw_analytics::rules::{compile, WatchlistMap};
+use tw_analytics::{SeriesBook, SeriesConfig};
+use tw_core::ipc::{EngineStatus, LiveBatch, NotifierStatus, RuleRecord, StorageStatus, WatchRow};
 use tw_core::rule::RuleSpec;
 use tw_core::{Alert, Candle, Interval, MarketEvent, Sensitive, SharedClock, Symbol};
 use tw_feeds::HealthCell;
 use tw_os::{Notifier, Secrets};
-use tw_store::{CandleWriter, Store};
+use tw_store::{CandleWriter, Store, WriterHealth};
 
 const PAUSED: &str = "alerts_paused";
 
@@ -27,46 +28,49 @@ enum SeriesMsg {
     Flush(oneshot::Sender<()>),
 }
 
-// The large variant is the hot one (every update); boxing it would allocate per tick.
-#[allow(clippy::large_enum_variant)]
-enum RulesMsg {
-    Update(SeriesUpdate),
-    Reload(Vec<RuleRecord>, WatchlistMap),
-    Flush(oneshot::Sender<()>),
-}
-
-struct Shared {
-    store: Store,
-    clock: SharedClock,
+pub(crate) struct Shared {
+    pub(crate) store: Store,
+    /// Why the database file is not in use, when the engine runs on memory.
+    storage_error: Option<String>,
+    writer_health: WriterHealth,
+    pub(crate) clock: SharedClock,
     live: LiveState,
     feeds: Vec<HealthCell>,
     alerts: broadcast::Sender<Alert>,
     paused: Arc<AtomicBool>,
     notifier_status: Arc<Mutex<NotifierStatus>>,
     series_ctl: mpsc::Sender<SeriesMsg>,
-    rules_tx: mpsc::Sender<RulesMsg>,
-    secrets: Secrets,
+    pub(crate) rules_tx: mpsc::Sender<RulesMsg>,
+    pub(crate) secrets: Secrets,
+    /// Notifications as shown (for the UI: sounds, storm groups, digests).
+    pub(crate) notices: broadcast::Sender<NoticeEvent>,
+    /// Control messages to the alert stage (delivery settings).
+    pub(crate) alert_ctl: mpsc::Sender<AlertMsg>,
     data_dir: PathBuf,
+    /// Binance feeds that follow the default watchlist.
+    pub(crate) binance_watch: Vec<sources::BinanceWatch>,
     tasks: Mutex<Vec<JoinHandle<()>>>,
     feed_tasks: Mutex<Vec<JoinHandle<()>>>,
 }
 
 /// The engine's one handle: cheap to clone, shared by the shell and the CLI.
 #[derive(Clone)]
-pub struct EngineHandle(Arc<Shared>);
+pub struct EngineHandle(pub(crate) Arc<Shared>);
 
 pub struct Engine;
 
 impl Engine {
     /// Opens the store, sets up a first start, and starts feeds, series, rules and alerts.
     pub async fn start(cfg: EngineConfig) -> Result<EngineHandle, EngineError> {
-        let store = Store::open(&cfg.data_dir).await?;
+        let (store, storage_error) = open_store(&cfg.data_dir).await?;
         let now = cfg.clock.now_ms();
         if cfg.demo.is_some() {
             defaults::ensure(&store, &sources::demo_symbols(), now).await?;
         }
 
         let (alerts_tx, _) = broadcast::channel(1024);
+        let (notices_tx, _) = broadcast::channel(256);
+        let delivery = crate::delivery_api::load_settings(&store).await;
         let paused = Arc::new(AtomicBool::new(
             store.setting(PAUSED).await?.as_deref() == Some("true"),
         ));
@@ -98,6 +102,29 @@ impl Engine {
         if let Some(demo_cfg) = &cfg.demo {
             started.push(sources::start_demo(demo_cfg, env()).await?);
         }
+        let mut binance = cfg.binance.clone();
+        if cfg.binance_from_settings {
+            binance.extend(crate::binance_api::configs(
+                &crate::binance_api::load(&store).await?,
+            ));
+        }
+        let mut binance_watch = Vec::new();
+        for b in &binance {
+            let (feed, watch) = sources::start_binance(b, env()).await?;
+            started.push(feed);
+            binance_watch.extend(watch);
+        }
+        if let Some(t) = &cfg.tushare {
+            let secrets = Secrets::new(cfg.keyring_service.clone());
+            let feed = sources::start_tushare(t, cfg.tushare_full_refresh, secrets, env());
+            started.push(feed.await?);
+        }
+        if let Some(y) = &cfg.yahoo {
+            started.push(sources::start_yahoo(y, env()).await?);
+        }
+        if let Some((path, r)) = &cfg.replay {
+            started.push(sources::start_replay(path, r, env()).await?);
+        }
         drop(market_tx);
         let mut feeds = Vec::new();
         let mut feed_tasks = Vec::new();
@@ -110,6 +137,8 @@ impl Engine {
 
         let shared = Arc::new(Shared {
             store: store.clone(),
+            storage_error,
+            writer_health: writer.health(),
             clock: cfg.clock.clone(),
             live: LiveState::new(names),
             feeds,
@@ -119,12 +148,16 @@ impl Engine {
             series_ctl,
             rules_tx: rules_tx.clone(),
             secrets: Secrets::new(cfg.keyring_service.clone()),
+            notices: notices_tx.clone(),
+            alert_ctl: alert_tx.clone(),
             data_dir: cfg.data_dir.clone(),
+            binance_watch,
             tasks: Mutex::new(Vec::new()),
             feed_tasks: Mutex::new(feed_tasks),
         });
         let handle = EngineHandle(shared.clone());
         handle.reload_rules().await?;
+        handle.apply_breaker(&delivery).await?;
 
         let mut tasks = vec![
             tokio::spawn(series_task(
@@ -134,7 +167,12 @@ impl Engine {
                 writer,
                 rules_tx.clone(),
             )),
-            tokio::spawn(rules_task(cfg.clock.clone(), rules_rx, alert_tx)),
+            tokio::spawn(rules_stage::run(
+                cfg.clock.clone(),
+                store.clone(),
+                rules_rx,
+                alert_tx,
+            )),
             tokio::spawn(
                 Dispatcher {
                     store: store.clone(),
@@ -143,10 +181,16 @@ impl Engine {
                     notifier_status,
                     paused,
                     rules_changed: rules_changed_tx,
+                    notices: notices_tx,
+                    clock: cfg.clock.clone(),
+                    settings: delivery.clone(),
+                    secrets: Some(Secrets::new(cfg.keyring_service.clone())),
+                    webhook_policy: Default::default(),
                 }
                 .run(alert_rx),
             ),
         ];
+        tasks.push(crate::retention::spawn(store.clone(), cfg.clock.clone()));
         let h = handle.clone();
         tasks.push(tokio::spawn(async move {
             while rules_changed_rx.recv().await.is_some() {
@@ -157,6 +201,21 @@ impl Engine {
         }));
         *shared.tasks.lock().unwrap() = tasks;
         Ok(handle)
+    }
+}
+
+/// Opens the database file, or — when it cannot be used — a throw-away one in memory, so
+/// feeds, rules and alerts keep running while the UI says that nothing new is saved.
+async fn open_store(dir: &std::path::Path) -> Result<(Store, Option<String>), EngineError> {
+    match Store::open(dir).await {
+        Ok(s) => Ok((s, None)),
+        // A newer app's database is refused outright: the user must update, not lose data.
+        Err(e @ tw_store::StoreError::TooNew { .. }) => Err(e.into()),
+        Err(e) => {
+            let msg = format!("{e}. Tickwarden is running without saving: alerts and candles are kept in memory until it quits");
+            tracing::error!("{msg}");
+            Ok((Store::open_memory().await?, Some(msg)))
+        }
     }
 }
 
@@ -175,18 +234,18 @@ async fn series_task(
             biased;
             ev = market.recv(), if market_open => {
                 let Some(ev) = ev else { market_open = false; continue };
-                if let MarketEvent::Candle(c) | MarketEvent::Backfill(c) = &ev {
-                    // Back-filled and source-built candles of every interval are stored as sent.
-                    if c.interval != Interval::M1 && writer.upsert(c.clone()).await.is_err() {
-                        tracing::error!("the candle writer has stopped");
-                    }
-                }
+                // The book emits every interval: 1m, the rolled-up 5m..1d, and a source's own
+                // candles (stored as sent). All are stored and passed on to the rules.
                 book.on_event(&ev, &mut updates);
                 for u in updates.drain(..) {
                     if let Err(e) = writer.upsert(u.bar.clone()).await {
-                        tracing::error!("candle {} {} not queued for storage: {e}", u.symbol, u.bar.open_time);
+                        tracing::error!("candle {} {} {} not queued for storage: {e}", u.symbol, u.interval, u.bar.open_time);
                     }
-                    engine.0.live.apply(&u);
+                    // The live view (watchlist row, chart) shows each symbol's finest bars
+                    // (1m, or 1d for a daily-only source), not the rolled-up ones.
+                    if book.base_interval(&u.symbol) == Some(u.interval) {
+                        engine.0.live.apply(&u);
+                    }
                     if rules.send(RulesMsg::Update(u)).await.is_err() {
                         return;
                     }
@@ -205,41 +264,6 @@ async fn series_task(
     }
 }
 
-async fn rules_task(
-    clock: SharedClock,
-    mut rx: mpsc::Receiver<RulesMsg>,
-    alerts: mpsc::Sender<AlertMsg>,
-) {
-    let mut book = RuleBook::new();
-    while let Some(msg) = rx.recv().await {
-        match msg {
-            RulesMsg::Update(u) => {
-                for f in book.on_update(&u, clock.now_ms()) {
-                    if alerts.send(AlertMsg::Fired(f)).await.is_err() {
-                        return;
-                    }
-                }
-            }
-            RulesMsg::Reload(records, lists) => {
-                let compiled = records
-                    .iter()
-                    .filter_map(|r| match compile(r.id, &r.spec, None) {
-                        Ok(c) => Some(c),
-                        Err(e) => {
-                            tracing::warn!("stored rule {} ({}) skipped: {e}", r.id, r.spec.name);
-                            None
-                        }
-                    })
-                    .collect();
-                book.load(compiled, &lists);
-            }
-            RulesMsg::Flush(ack) => {
-                let _ = alerts.send(AlertMsg::Flush(ack)).await;
-            }
-        }
-    }
-}
-
 impl EngineHandle {
     pub fn store(&self) -> &Store {
         &self.0.store
@@ -249,7 +273,8 @@ impl EngineHandle {
         &self.0.data_dir
     }
 
-    async fn reload_rules(&self) -> Result<(), EngineError> {
+    /// Re-reads rules and the watchlists they follow (after any change to either).
+    pub async fn reload_rules(&self) -> Result<(), EngineError> {
         let rules = self.0.store.rules().await?;
         let mut lists = WatchlistMap::new();
         for r in &rules {
@@ -353,6 +378,7 @@ impl EngineHandle {
         let now = self.0.clock.now_ms();
         compile(id, &spec, Some(now))?;
         let rec = self.0.store.update_rule(id, &spec, now).await?;
+        self.reset_rule_state(id).await?;
         self.reload_rules().await?;
         Ok(rec)
     }
@@ -396,10 +422,38 @@ impl EngineHandle {
 
     pub fn status(&self) -> EngineStatus {
         EngineStatus {
-            feeds: self.0.feeds.iter().map(|h| h.snapshot()).collect(),
+            feeds: {
+                let now = self.0.clock.now_ms();
+                self.0.feeds.iter().map(|h| h.snapshot_at(now)).collect()
+            },
             alerts_paused: self.alerts_paused(),
             notifications: self.0.notifier_status.lock().unwrap().clone(),
             data_dir: self.0.data_dir.display().to_string(),
+            storage: StorageStatus {
+                persistent: !self.0.store.is_in_memory(),
+                error: self.0.storage_error.clone().or_else(|| {
+                    self.0
+                        .writer_health
+                        .last_error()
+                        .map(|e| self.write_failure(&e))
+                }),
+                file_bytes: self.0.store.file_bytes(),
+            },
+        }
+    }
+
+    /// Why writing fails, in words: a full disk is named as such (SQLite's own error for it
+    /// is often a secondary "database is locked").
+    fn write_failure(&self, error: &str) -> String {
+        const LOW: u64 = 1 << 20;
+        match fs4::available_space(&self.0.data_dir) {
+            Ok(free) if free < LOW => format!(
+                "the disk holding {} is full ({} KB free): new candles are not being saved; \
+                 retrying ({error})",
+                self.0.data_dir.display(),
+                free / 1024
+            ),
+            _ => format!("new candles are not being saved ({error}); retrying"),
         }
     }
 

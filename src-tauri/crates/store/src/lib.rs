@@ -6,17 +6,26 @@
 //! applied at open, and a database written by a newer Tickwarden is refused rather than
 //! guessed at.
 
+mod alert_history;
 mod alerts;
 mod candles;
 mod error;
+mod fundamentals;
+mod maintenance;
 mod open;
+mod rule_state;
 mod rules;
 mod settings;
+mod stocks;
 mod watchlists;
 mod writer;
 
+pub use alert_history::iso_utc;
 pub use error::{Result, StoreError};
-pub use writer::CandleWriter;
+pub use maintenance::{DbInfo, IntervalInfo, PruneReport, Retention};
+pub use rule_state::RuleStateRow;
+pub use stocks::StockSymbol;
+pub use writer::{CandleWriter, WriterHealth};
 
 use sqlx::SqlitePool;
 use std::path::Path;
@@ -40,6 +49,20 @@ impl Store {
             pool,
             path: path.into(),
         })
+    }
+
+    /// A throw-away database in memory (see [`Store::is_in_memory`]).
+    pub async fn open_memory() -> Result<Store> {
+        let (pool, path) = open::open_memory().await?;
+        Ok(Store {
+            pool,
+            path: path.into(),
+        })
+    }
+
+    /// True for a database that is not saved anywhere.
+    pub fn is_in_memory(&self) -> bool {
+        self.path.as_os_str() == ":memory:"
     }
 
     /// Path of the database file.

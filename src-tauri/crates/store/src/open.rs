@@ -46,6 +46,28 @@ pub(crate) async fn open(data_dir: &Path) -> Result<(SqlitePool, PathBuf)> {
     Ok((pool, path))
 }
 
+/// A database that lives only in memory: what the engine falls back to when the file cannot
+/// be used (read-only folder, corrupt or locked file), so feeds and alerts keep working
+/// while the user is told that nothing new is saved.
+pub(crate) async fn open_memory() -> Result<(SqlitePool, PathBuf)> {
+    let path = PathBuf::from(":memory:");
+    let options = SqliteConnectOptions::new()
+        .in_memory(true)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5));
+    // One connection that never closes: each in-memory connection is its own database.
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .min_connections(1)
+        .idle_timeout(None)
+        .max_lifetime(None)
+        .connect_with(options)
+        .await
+        .map_err(|e| open_error(&path, e))?;
+    migrate(&pool, &path).await?;
+    Ok((pool, path))
+}
+
 async fn migrate(pool: &SqlitePool, path: &Path) -> Result<()> {
     refuse_newer_schema(pool, path).await?;
     MIGRATOR.run(pool).await.map_err(|e| match e {

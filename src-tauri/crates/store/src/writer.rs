@@ -35,6 +35,21 @@ enum Msg {
 #[derive(Clone, Debug)]
 pub struct CandleWriter {
     tx: mpsc::Sender<Msg>,
+    health: WriterHealth,
+}
+
+/// Whether the writer's last commit failed, and why (disk full, file locked …): for the
+/// UI's storage status. Cleared by the next commit that succeeds.
+#[derive(Clone, Debug, Default)]
+pub struct WriterHealth(std::sync::Arc<std::sync::Mutex<Option<String>>>);
+
+impl WriterHealth {
+    pub fn last_error(&self) -> Option<String> {
+        self.0.lock().unwrap().clone()
+    }
+    fn set(&self, e: Option<String>) {
+        *self.0.lock().unwrap() = e;
+    }
 }
 
 impl CandleWriter {
@@ -56,6 +71,10 @@ impl CandleWriter {
             .map_err(|_| StoreError::WriterGone)?;
         done.await.map_err(|_| StoreError::WriterGone)?
     }
+
+    pub fn health(&self) -> WriterHealth {
+        self.health.clone()
+    }
 }
 
 impl Store {
@@ -63,8 +82,9 @@ impl Store {
     /// queue (at least 1).
     pub fn spawn_writer(&self, capacity: usize) -> CandleWriter {
         let (tx, rx) = mpsc::channel(capacity.max(1));
-        tokio::spawn(Writer::new(self.clone()).run(rx));
-        CandleWriter { tx }
+        let health = WriterHealth::default();
+        tokio::spawn(Writer::new(self.clone(), health.clone()).run(rx));
+        CandleWriter { tx, health }
     }
 }
 
@@ -77,12 +97,14 @@ struct Writer {
     since: Option<Instant>,
     /// Set after a failed commit: when to try again, and the wait that led there.
     retry: Option<(Instant, Duration)>,
+    health: WriterHealth,
 }
 
 impl Writer {
-    fn new(store: Store) -> Self {
+    fn new(store: Store, health: WriterHealth) -> Self {
         Writer {
             store,
+            health,
             batch: HashMap::new(),
             since: None,
             retry: None,
@@ -143,6 +165,7 @@ impl Writer {
             Ok(()) => {
                 self.since = None;
                 self.retry = None;
+                self.health.set(None);
                 Ok(())
             }
             Err(e) => {
@@ -160,6 +183,7 @@ impl Writer {
                     retry_in_ms = wait.as_millis() as u64,
                     "could not save candles; keeping them to retry"
                 );
+                self.health.set(Some(e.to_string()));
                 Err(StoreError::Write(e.to_string()))
             }
         }
