@@ -33,6 +33,8 @@ pub fn spawn(
             let now = clock.now_ms();
             let trades = market.step(now);
             health.on_messages(trades.len() as u64, now);
+            // A tick without trades is still current: its heartbeat carries `now`.
+            health.on_event_time(trades.iter().map(|t| t.ts_ms).max().unwrap_or(now));
             for t in trades {
                 if tx.send(MarketEvent::Trade(t)).await.is_err() {
                     return;

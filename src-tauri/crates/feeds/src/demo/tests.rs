@@ -157,6 +157,12 @@ async fn feed_task_sends_history_then_trades_and_heartbeats() {
     assert!(trades > 8 * 30, "{trades} trades");
     assert_eq!(beats, 9, "one heartbeat at start and one per 250 ms tick");
     assert!(health.snapshot().messages > 0);
+    // Lag: the newest trade is from the last tick. Rate: the history burst (240 candles at
+    // T0 + 30 s) and the live trades after it are all inside the 10 s window.
+    let h = health.snapshot_at(T0 + 32_000);
+    assert!(h.lag_ms.is_some_and(|l| (0..=250).contains(&l)), "{h:?}");
+    assert!(h.messages_per_sec > 24.0, "{h:?}");
+    assert_eq!(health.snapshot_at(T0 + 60_000).messages_per_sec, 0.0);
     drop(rx);
     clock.advance(250).await;
     task.await.unwrap();
