@@ -14,7 +14,7 @@ TAURI_DRIVER := $(CARGO_BIN)/tauri-driver
 APP := target/debug/tickwarden
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 
-.PHONY: run test deps apt npm tools ui build check fmt clippy rust-test ui-test e2e screenshot clean
+.PHONY: run test deps apt npm tools ui build check fmt clippy rust-test ui-test e2e package package-check fuzz screenshot clean
 
 ## Install, build, and open the window on the demo market.
 run: deps build
@@ -27,7 +27,7 @@ run: deps build
 
 ## Every check CI runs: formatting, clippy, Rust tests (with a private D-Bus session and a
 ## real gnome-keyring), UI typecheck/lint/unit tests, and the end-to-end test of the window.
-test: deps tools build fmt clippy rust-test ui-test e2e
+test: deps tools build fmt clippy rust-test ui-test e2e package-check
 	@echo "make test: all checks passed"
 
 deps: apt npm
@@ -80,9 +80,20 @@ e2e: tools build
 	WEBKIT_DISABLE_DMABUF_RENDERER=1 TW_APP=$(CURDIR)/$(APP) \
 		scripts/with-session-bus.sh $(XVFB) node tests/e2e/run.mjs
 
-## Installable bundles (.deb and .rpm on Linux).
+## Installable bundles (.deb and .rpm on Linux; .msi/.nsis on Windows, .dmg/.app on macOS
+## from the same config), release build.
 package: deps ui
 	npx tauri build --bundles deb,rpm
+
+## The .deb of the debug build installs, and the installed binary starts headless.
+package-check: build
+	npx tauri build --debug --bundles deb --config '{"build":{"beforeBuildCommand":""}}'
+	scripts/check-deb.sh target/debug/bundle/deb/*.deb
+
+## Fuzz every parser of outside input (not part of `make test`: it runs for minutes).
+FUZZ_SECONDS ?= 60
+fuzz:
+	scripts/fuzz.sh $(FUZZ_SECONDS)
 
 clean:
 	cargo clean

@@ -27,6 +27,10 @@ pub enum Command {
     Token(crate::token_cli::TokenArgs),
     /// The alert rules: import FILE.json, export, list, enable ID, disable ID.
     Rules(crate::rules_cli::RulesArgs),
+    /// Run the anomaly detectors over a recorded CSV; one JSON line per anomaly.
+    Scan(crate::scan::ScanArgs),
+    /// Run the detector over the Numenta Anomaly Benchmark, write NAB results, print the scores.
+    Nab(crate::nab::NabArgs),
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -38,6 +42,9 @@ pub struct EngineArgs {
     /// continues from the stored prices).
     #[arg(long, value_name = "N", global = true)]
     pub seed: Option<u64>,
+    /// Start in the tray with the window hidden (what "start at login" uses).
+    #[arg(long, global = true)]
+    pub minimized: bool,
     /// Minutes of history the demo market simulates on a first start (default 1440).
     #[arg(long, value_name = "MIN", global = true)]
     pub demo_history: Option<u32>,
@@ -73,6 +80,13 @@ pub struct HeadlessArgs {
     /// Tushare: forget what is synced and fetch the whole history again.
     #[arg(long)]
     pub full_refresh: bool,
+    /// Serve the local API (HTTP + WebSocket on 127.0.0.1) for this run, even if it is off in
+    /// Settings. Its bearer token is kept in the OS keyring (user `local-api`).
+    #[arg(long)]
+    pub api: bool,
+    /// Port of the local API (default: the one in Settings, else 47878; 0: any free port).
+    #[arg(long, value_name = "N")]
+    pub api_port: Option<u16>,
 }
 
 impl HeadlessArgs {
@@ -287,6 +301,18 @@ mod tests {
             Some(Command::Headless(h)) => h,
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn the_local_api_is_off_unless_asked_for() {
+        let h = headless(&[]);
+        assert!(!h.api);
+        assert_eq!(h.api_port, None);
+        let h = headless(&["--api", "--api-port", "0"]);
+        assert!(h.api);
+        assert_eq!(h.api_port, Some(0));
+        let e = Cli::try_parse_from(["tickwarden", "headless", "--api-port", "70000"]).unwrap_err();
+        assert!(e.to_string().contains("70000"), "{e}");
     }
 
     #[test]

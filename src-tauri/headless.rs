@@ -36,6 +36,15 @@ async fn run_async(engine_args: EngineArgs, args: HeadlessArgs) -> i32 {
         }
     };
     tracing::info!("headless engine running on {}", engine.data_dir().display());
+    // The local API, when Settings or --api turn it on (its URL goes to the log, never the token).
+    let api = match tw_api::start_if_enabled(&engine, args.api, args.api_port).await {
+        Ok(api) => api,
+        Err(e) => {
+            eprintln!("tickwarden: local API: {e}");
+            engine.shutdown().await;
+            return 1;
+        }
+    };
     let mut alerts = engine.subscribe_alerts();
     let stop = shutdown_signal();
     tokio::pin!(stop);
@@ -54,6 +63,9 @@ async fn run_async(engine_args: EngineArgs, args: HeadlessArgs) -> i32 {
                 Err(RecvError::Closed) => break,
             }
         }
+    }
+    if let Some(api) = api {
+        api.shutdown().await;
     }
     engine.shutdown().await;
     0
@@ -74,4 +86,3 @@ async fn shutdown_signal() {
         let _ = tokio::signal::ctrl_c().await;
     }
 }
-

@@ -5,7 +5,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Emitter, State};
-use tw_core::ipc::{ApiError, EngineStatus, LiveBatch, RuleRecord, UiEvent, WatchRow};
+use tw_core::ipc::{ApiError, EngineStatus, ErrorCode, LiveBatch, RuleRecord, UiEvent, WatchRow};
 use tw_core::rule::RuleSpec;
 use tw_core::{Alert, Candle, Interval};
 use tw_engine::EngineHandle;
@@ -114,4 +114,39 @@ pub async fn set_alerts_paused(
     tray::set_paused(&app, paused);
     let _ = app.emit(EVENT, UiEvent::AlertsPaused { paused });
     Ok(())
+}
+
+#[tauri::command]
+pub async fn get_binance_settings(
+    engine: State<'_, EngineHandle>,
+) -> Cmd<tw_core::ipc::BinanceSettings> {
+    Ok(engine.binance_settings().await?)
+}
+
+/// Stored now, applied at the next start.
+#[tauri::command]
+pub async fn set_binance_settings(
+    engine: State<'_, EngineHandle>,
+    settings: tw_core::ipc::BinanceSettings,
+) -> Cmd<()> {
+    Ok(engine.set_binance_settings(settings).await?)
+}
+
+/// Whether Tickwarden starts (in the tray) when the user logs in.
+#[tauri::command]
+pub fn get_autostart(app: AppHandle) -> Cmd<bool> {
+    use tauri_plugin_autostart::ManagerExt;
+    app.autolaunch().is_enabled().map_err(|e| {
+        ApiError::new(ErrorCode::Internal, format!("cannot read the start-at-login setting: {e}"))
+    })
+}
+
+#[tauri::command]
+pub fn set_autostart(app: AppHandle, enabled: bool) -> Cmd<()> {
+    use tauri_plugin_autostart::ManagerExt;
+    let manager = app.autolaunch();
+    let result = if enabled { manager.enable() } else { manager.disable() };
+    result.map_err(|e| {
+        ApiError::new(ErrorCode::Internal, format!("cannot change the start-at-login setting: {e}"))
+    })
 }

@@ -2,6 +2,7 @@
 //! engine handle; live data goes over an IPC channel, rare notices as events.
 
 mod commands;
+mod local_api;
 mod tray;
 
 use crate::cli::EngineArgs;
@@ -21,7 +22,14 @@ pub fn run(args: EngineArgs) -> i32 {
             tray::show_window(app);
         }))
         .manage(commands::LiveSubscription::default())
+        // "Start at login" registers this binary with `--minimized`: it starts in the tray.
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            Some(vec!["--minimized"]),
+        ))
         .invoke_handler(tauri::generate_handler![
+            commands::get_autostart,
+            commands::set_autostart,
             commands::get_watchlist,
             commands::get_candles,
             commands::subscribe_live,
@@ -32,18 +40,30 @@ pub fn run(args: EngineArgs) -> i32 {
             commands::list_alerts,
             commands::get_status,
             commands::set_alerts_paused,
+            commands::get_binance_settings,
+            commands::set_binance_settings,
         ])
         .setup(move |app| {
             let data_dir = match &args.data_dir {
                 Some(d) => d.clone(),
                 None => app.path().app_data_dir()?,
             };
-            let cfg = args.engine_config(data_dir);
+            let mut cfg = args.engine_config(data_dir);
+            // The window starts the Binance venues turned on in the settings.
+            cfg.binance_from_settings = true;
             let engine = tauri::async_runtime::block_on(Engine::start(cfg))
                 .map_err(|e| format!("Tickwarden could not start: {e}"))?;
             app.manage(engine.clone());
-            app.manage(tray::LogFolder(crate::logging::log_dir(args.data_dir.as_deref())));
+            app.manage(tray::LogFolder(crate::logging::log_dir(
+                args.data_dir.as_deref(),
+            )));
             tray::create(app.handle(), &engine)?;
+            local_api::start(app.handle(), engine.clone());
+            if args.minimized {
+                if let Some(w) = app.get_webview_window("main") {
+                    let _ = w.hide();
+                }
+            }
             forward_alerts(app.handle().clone(), engine);
             Ok(())
         })
@@ -64,6 +84,7 @@ pub fn run(args: EngineArgs) -> i32 {
     };
     app.run(|handle, event| {
         if let tauri::RunEvent::Exit = event {
+            local_api::stop(handle);
             if let Some(engine) = handle.try_state::<EngineHandle>() {
                 tauri::async_runtime::block_on(engine.shutdown());
             }

@@ -1,0 +1,287 @@
+//! What the local API sends, field by field: the JSON contract with outside tools. Kept apart
+//! from the engine's types so the engine can change without breaking a user's scripts
+//! silently (a change here is a change to the OpenAPI document too).
+
+use serde::Serialize;
+use tw_core::history::AlertEntry;
+use tw_core::ipc::{EngineStatus, FeedHealth, FeedState, NotifierStatus, WatchRow};
+use tw_core::{Alert, Candle};
+
+/// `{"code": "invalid_input", "message": "limit: must be a whole number from 1 to 5000"}`
+#[derive(Clone, Debug, Serialize)]
+pub struct ErrorBody {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    Unauthorized,
+    InvalidInput,
+    NotFound,
+    MethodNotAllowed,
+    TooManyClients,
+    Storage,
+    Unavailable,
+    Internal,
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 8] = [
+        ErrorCode::Unauthorized,
+        ErrorCode::InvalidInput,
+        ErrorCode::NotFound,
+        ErrorCode::MethodNotAllowed,
+        ErrorCode::TooManyClients,
+        ErrorCode::Storage,
+        ErrorCode::Unavailable,
+        ErrorCode::Internal,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::InvalidInput => "invalid_input",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::TooManyClients => "too_many_clients",
+            ErrorCode::Storage => "storage",
+            ErrorCode::Unavailable => "unavailable",
+            ErrorCode::Internal => "internal",
+        }
+    }
+}
+
+/// `GET /api/v1/health`
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Health {
+    /// `ok` when every feed is connected, `degraded` otherwise (or with no feed at all).
+    pub status: &'static str,
+    pub version: &'static str,
+    pub feeds: Vec<FeedHealthBody>,
+    pub alerts_paused: bool,
+    pub notifications: NotificationsBody,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FeedHealthBody {
+    pub source: String,
+    pub simulated: bool,
+    pub state: FeedState,
+    pub last_message_at: Option<i64>,
+    pub messages: u64,
+    pub reconnects: u32,
+    pub last_error: Option<String>,
+    pub detail: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct NotificationsBody {
+    pub available: bool,
+    pub error: Option<String>,
+}
+
+impl Health {
+    pub fn from_status(s: EngineStatus) -> Self {
+        let all_up = !s.feeds.is_empty() && s.feeds.iter().all(|f| f.state == FeedState::Connected);
+        Health {
+            status: if all_up { "ok" } else { "degraded" },
+            version: env!("CARGO_PKG_VERSION"),
+            feeds: s.feeds.into_iter().map(FeedHealthBody::from).collect(),
+            alerts_paused: s.alerts_paused,
+            notifications: NotificationsBody::from(s.notifications),
+        }
+    }
+}
+
+impl From<FeedHealth> for FeedHealthBody {
+    fn from(f: FeedHealth) -> Self {
+        FeedHealthBody {
+            source: f.source,
+            simulated: f.simulated,
+            state: f.state,
+            last_message_at: f.last_message_at,
+            messages: f.messages,
+            reconnects: f.reconnects,
+            last_error: f.last_error,
+            detail: f.detail,
+        }
+    }
+}
+
+impl From<NotifierStatus> for NotificationsBody {
+    fn from(n: NotifierStatus) -> Self {
+        NotificationsBody {
+            available: n.available,
+            error: n.error,
+        }
+    }
+}
+
+/// One row of `GET /api/v1/symbols`.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SymbolRow {
+    pub symbol: String,
+    pub name: String,
+    pub simulated: bool,
+    pub price: Option<f64>,
+    pub change_pct: Option<f64>,
+    pub volume: Option<f64>,
+    pub updated_at: Option<i64>,
+}
+
+impl From<WatchRow> for SymbolRow {
+    fn from(r: WatchRow) -> Self {
+        SymbolRow {
+            symbol: r.symbol,
+            name: r.name,
+            simulated: r.simulated,
+            price: r.price,
+            change_pct: r.change_pct,
+            volume: r.volume,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Symbols {
+    pub symbols: Vec<SymbolRow>,
+}
+
+/// `GET /api/v1/candles`
+#[derive(Clone, Debug, Serialize)]
+pub struct Candles {
+    pub symbol: String,
+    pub interval: &'static str,
+    /// Oldest first; the last one may still be open.
+    pub candles: Vec<CandleBody>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CandleBody {
+    pub open_time: i64,
+    pub open: f64,
+    pub high: f64,
+    pub low: f64,
+    pub close: f64,
+    pub volume: f64,
+    pub quote_volume: f64,
+    pub trades: u32,
+    pub closed: bool,
+}
+
+impl From<Candle> for CandleBody {
+    fn from(c: Candle) -> Self {
+        CandleBody {
+            open_time: c.open_time,
+            open: c.open,
+            high: c.high,
+            low: c.low,
+            close: c.close,
+            volume: c.volume,
+            quote_volume: c.quote_volume,
+            trades: c.trades,
+            closed: c.closed,
+        }
+    }
+}
+
+/// An alert as the API sends it (in `GET /api/v1/alerts` and on the stream).
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AlertBody {
+    pub id: i64,
+    pub rule_id: i64,
+    pub rule_name: String,
+    pub symbol: String,
+    pub interval: &'static str,
+    pub level: &'static str,
+    pub fired_at: i64,
+    pub bar_time: i64,
+    pub message: String,
+    pub metrics: std::collections::BTreeMap<String, f64>,
+    /// Only in the history: when the user acknowledged / resolved it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acknowledged_at: Option<Option<i64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolved_at: Option<Option<i64>>,
+}
+
+impl From<Alert> for AlertBody {
+    fn from(a: Alert) -> Self {
+        AlertBody {
+            id: a.id,
+            rule_id: a.rule_id,
+            rule_name: a.rule_name,
+            symbol: a.symbol,
+            interval: a.interval.as_str(),
+            level: a.level.as_str(),
+            fired_at: a.fired_at,
+            bar_time: a.bar_time,
+            message: a.message,
+            metrics: a.metrics,
+            acknowledged_at: None,
+            resolved_at: None,
+        }
+    }
+}
+
+impl From<AlertEntry> for AlertBody {
+    fn from(e: AlertEntry) -> Self {
+        AlertBody {
+            acknowledged_at: Some(e.acknowledged_at),
+            resolved_at: Some(e.resolved_at),
+            ..AlertBody::from(e.alert)
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Alerts {
+    /// Newest first.
+    pub alerts: Vec<AlertBody>,
+}
+
+/// `GET /api/v1/radar`
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Radar {
+    /// What `score` is: see [`crate::RANKED_BY`].
+    pub ranked_by: &'static str,
+    pub items: Vec<RadarItem>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RadarItem {
+    pub symbol: String,
+    pub name: String,
+    pub simulated: bool,
+    pub score: f64,
+    pub price: Option<f64>,
+    pub change_pct: f64,
+    pub updated_at: Option<i64>,
+}
+
+/// A message on `/api/v1/stream`, tagged by `type`.
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum StreamMessage {
+    /// First message after the upgrade: the client is authenticated and subscribed.
+    Hello {
+        version: &'static str,
+    },
+    Alert {
+        alert: AlertBody,
+    },
+    /// The client read too slowly and `missed` messages were dropped for it (they are
+    /// stored: `GET /api/v1/alerts` has them).
+    Lagged {
+        missed: u64,
+    },
+}
