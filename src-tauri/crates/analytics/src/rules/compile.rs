@@ -1,8 +1,10 @@
 //! Validates a rule spec and turns it into its cheap runtime form.
 
-use super::eval::{Node, Rhs};
+use super::eval::{has_edge, lookbacks_of, Leaf, Node, Rhs, Test};
 use crate::metric::MetricKey;
-use tw_core::rule::{Condition, Operand, RuleSpec, RULE_VERSION};
+use tw_core::rule::{
+    Comparison, Condition, FrequencyMode, Op, OpKind, Operand, RuleSpec, RULE_VERSION,
+};
 use tw_core::{Interval, Symbol};
 
 /// A rule the user must fix: `field` is a path into the rule's JSON (`when.all[1].metric`).
@@ -27,10 +29,16 @@ pub struct CompiledRule {
     pub spec: RuleSpec,
     pub cond: Node,
     pub symbols: Vec<Symbol>,
+    /// (metric, bars) that moving operators look back on.
+    pub lookbacks: Vec<(MetricKey, u32)>,
+    /// Evaluated on closed bars only (`evaluate: bar_close` or `once_per_bar_close`).
+    pub on_close: bool,
 }
 
 const MAX_COOLDOWN_S: u64 = 30 * 24 * 3600;
 const MAX_DEPTH: usize = 8;
+/// Longest look-back of a moving operator, and longest pending period, in bars.
+pub const MAX_BARS: u32 = 500;
 
 /// Checks everything about a rule that does not need the store; `now_ms` judges `expires_at`
 /// (pass `None` when loading stored rules, which may have expired since).
@@ -39,7 +47,8 @@ pub fn compile(id: i64, spec: &RuleSpec, now_ms: Option<i64>) -> Result<Compiled
         return Err(err(
             "version",
             format!(
-                "rule version {} is not one this app understands (1 to {RULE_VERSION})",
+                "rule version {} is not one this app understands (1 to {RULE_VERSION}); \
+                 update Tickwarden to load it",
                 spec.version
             ),
         ));
@@ -94,6 +103,30 @@ pub fn compile(id: i64, spec: &RuleSpec, now_ms: Option<i64>) -> Result<Compiled
             "must be at most 30 days (2592000 s)",
         ));
     }
+    let hold = spec.frequency.hold_bars;
+    if hold > MAX_BARS {
+        return Err(err(
+            "frequency.hold_bars",
+            format!("must be at most {MAX_BARS} bars"),
+        ));
+    }
+    if hold > 1 && has_edge(&cond) {
+        return Err(err(
+            "frequency.hold_bars",
+            "a crossing, entering or exiting is an instant and cannot hold over bars; use a \
+             state test such as gt or inside_channel",
+        ));
+    }
+    if let Some(ch) = &spec.channels {
+        for (i, w) in ch.webhooks.iter().enumerate() {
+            if !valid_channel_name(w) {
+                return Err(err(
+                    format!("channels.webhooks[{i}]"),
+                    format!("{w:?} is not a webhook name (lowercase letters, digits and '-')"),
+                ));
+            }
+        }
+    }
     if let (Some(exp), Some(now)) = (spec.expires_at, now_ms) {
         if exp <= now {
             return Err(err("expires_at", "lies in the past"));
@@ -104,12 +137,25 @@ pub fn compile(id: i64, spec: &RuleSpec, now_ms: Option<i64>) -> Result<Compiled
             return Err(err("message", "must be at most 500 characters"));
         }
     }
+    let mut lookbacks = Vec::new();
+    lookbacks_of(&cond, &mut lookbacks);
     Ok(CompiledRule {
         id,
+        on_close: spec.evaluate == tw_core::rule::EvalMode::BarClose
+            || spec.frequency.mode == FrequencyMode::OncePerBarClose,
         spec: spec.clone(),
         cond,
         symbols,
+        lookbacks,
     })
+}
+
+/// Names of webhooks (and keyring entries): what `tw_os::secrets` accepts.
+pub fn valid_channel_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 48
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 fn metric(name: &str, field: &str) -> Result<MetricKey, RuleError> {
@@ -147,23 +193,115 @@ fn compile_cond(c: &Condition, path: &str, depth: usize) -> Result<Node, RuleErr
     Ok(match c {
         Condition::All { all } => Node::All(group(all, "all")?),
         Condition::Any { any } => Node::Any(group(any, "any")?),
-        Condition::Cmp(cmp) => {
-            let lhs = metric(&cmp.metric, &format!("{path}.metric"))?;
-            let rhs = match &cmp.value {
-                Operand::Number(v) if v.is_finite() => Rhs::Num(*v),
-                Operand::Number(_) => {
-                    return Err(err(format!("{path}.value"), "must be a finite number"))
+        Condition::Cmp(cmp) => Node::Leaf(compile_cmp(cmp, path)?),
+    })
+}
+
+fn operand(o: &Operand, field: &str) -> Result<Rhs, RuleError> {
+    match o {
+        Operand::Number(v) if v.is_finite() => Ok(Rhs::Num(*v)),
+        Operand::Number(_) => Err(err(field, "must be a finite number")),
+        Operand::Metric { metric: m } => Ok(Rhs::Metric(metric(m, &format!("{field}.metric"))?)),
+    }
+}
+
+fn compile_cmp(cmp: &Comparison, path: &str) -> Result<Leaf, RuleError> {
+    let lhs = metric(&cmp.metric, &format!("{path}.metric"))?;
+    let op_name = serde_json::to_string(&cmp.op).unwrap_or_default();
+    let op_name = op_name.trim_matches('"');
+    let refuse = |field: &str, what: &str| -> Result<Leaf, RuleError> {
+        Err(err(
+            format!("{path}.{field}"),
+            format!("{op_name} does not take {what}"),
+        ))
+    };
+    let need =
+        |field: &str, what: &str| err(format!("{path}.{field}"), format!("{op_name} needs {what}"));
+    let test = match cmp.op.kind() {
+        OpKind::Compare => {
+            if cmp.lower.is_some() || cmp.upper.is_some() {
+                return refuse("lower", "channel bounds; use `value`");
+            }
+            if cmp.bars.is_some() {
+                return refuse("bars", "a look-back");
+            }
+            let v = cmp
+                .value
+                .as_ref()
+                .ok_or_else(|| need("value", "a `value` (a number or {\"metric\": …})"))?;
+            Test::Value(operand(v, &format!("{path}.value"))?)
+        }
+        OpKind::Channel => {
+            if cmp.value.is_some() {
+                return refuse("value", "`value`; give `lower` and `upper`");
+            }
+            if cmp.bars.is_some() {
+                return refuse("bars", "a look-back");
+            }
+            let lo = cmp
+                .lower
+                .as_ref()
+                .ok_or_else(|| need("lower", "a `lower` bound"))?;
+            let hi = cmp
+                .upper
+                .as_ref()
+                .ok_or_else(|| need("upper", "an `upper` bound"))?;
+            let (lower, upper) = (
+                operand(lo, &format!("{path}.lower"))?,
+                operand(hi, &format!("{path}.upper"))?,
+            );
+            if let (Rhs::Num(a), Rhs::Num(b)) = (&lower, &upper) {
+                if a > b {
+                    return Err(err(
+                        format!("{path}.lower"),
+                        format!("the lower bound {a} is above the upper bound {b}"),
+                    ));
                 }
-                Operand::Metric { metric: m } => {
-                    Rhs::Metric(metric(m, &format!("{path}.value.metric"))?)
+            }
+            Test::Channel { lower, upper }
+        }
+        OpKind::Moving => {
+            if cmp.lower.is_some() || cmp.upper.is_some() {
+                return refuse("lower", "channel bounds");
+            }
+            let amount = match cmp
+                .value
+                .as_ref()
+                .ok_or_else(|| need("value", "the amount to move by"))?
+            {
+                Operand::Number(v) if v.is_finite() && *v > 0.0 => *v,
+                Operand::Number(_) => {
+                    return Err(err(format!("{path}.value"), "must be a number above 0"))
+                }
+                Operand::Metric { .. } => {
+                    return Err(err(
+                        format!("{path}.value"),
+                        "the amount to move by must be a number, not a metric",
+                    ))
                 }
             };
-            Node::Leaf {
-                lhs,
-                op: cmp.op,
-                rhs,
+            let bars = cmp
+                .bars
+                .ok_or_else(|| need("bars", "`bars`, the look-back in bars"))?;
+            if bars == 0 || bars > MAX_BARS {
+                return Err(err(
+                    format!("{path}.bars"),
+                    format!("must be from 1 to {MAX_BARS}"),
+                ));
             }
+            if matches!(cmp.op, Op::MovingUpPct | Op::MovingDownPct) && amount >= 1e6 {
+                return Err(err(
+                    format!("{path}.value"),
+                    "a move of a million % never happens",
+                ));
+            }
+            Test::Moving { amount, bars }
         }
+    };
+    Ok(Leaf {
+        lhs,
+        op: cmp.op,
+        test,
     })
 }
 
@@ -216,6 +354,78 @@ mod tests {
                 base(r#"{"metric":"price","op":"gt","value":1}"#).replace("\"1m\"", "\"1h\""),
                 "interval",
                 "use 1m",
+            ),
+            (
+                base(r#"{"metric":"price","op":"inside_channel","value":3}"#),
+                "when.value",
+                "inside_channel does not take `value`",
+            ),
+            (
+                base(r#"{"metric":"price","op":"exiting_channel","lower":3}"#),
+                "when.upper",
+                "needs an `upper` bound",
+            ),
+            (
+                base(r#"{"metric":"price","op":"inside_channel","lower":3,"upper":2}"#),
+                "when.lower",
+                "above the upper bound",
+            ),
+            (
+                base(
+                    r#"{"metric":"price","op":"outside_channel","lower":{"metric":"bb_lowr"},"upper":2}"#,
+                ),
+                "when.lower.metric",
+                "unknown metric",
+            ),
+            (
+                base(r#"{"metric":"price","op":"moving_up","value":3}"#),
+                "when.bars",
+                "needs `bars`",
+            ),
+            (
+                base(r#"{"metric":"price","op":"moving_down_pct","value":-3,"bars":5}"#),
+                "when.value",
+                "above 0",
+            ),
+            (
+                base(r#"{"metric":"price","op":"moving_up","value":{"metric":"volume"},"bars":5}"#),
+                "when.value",
+                "not a metric",
+            ),
+            (
+                base(r#"{"metric":"price","op":"moving_up","value":1,"bars":0}"#),
+                "when.bars",
+                "from 1 to 500",
+            ),
+            (
+                base(r#"{"metric":"price","op":"gt"}"#),
+                "when.value",
+                "gt needs a `value`",
+            ),
+            (
+                base(r#"{"metric":"price","op":"gt","value":1,"bars":3}"#),
+                "when.bars",
+                "does not take a look-back",
+            ),
+            (
+                base(r#"{"metric":"price","op":"crosses_up","value":1}"#).replace(
+                    "}}",
+                    r#"},"frequency":{"mode":"once_per_bar","hold_bars":2}}"#,
+                ),
+                "frequency.hold_bars",
+                "instant",
+            ),
+            (
+                base(r#"{"metric":"price","op":"gt","value":1}"#)
+                    .replace("}}", r#"},"channels":{"webhooks":["Team Slack"]}}"#),
+                "channels.webhooks[0]",
+                "not a webhook name",
+            ),
+            (
+                base(r#"{"metric":"price","op":"gt","value":1}"#)
+                    .replace("{\"name\"", "{\"version\":9,\"name\""),
+                "version",
+                "update Tickwarden",
             ),
         ];
         for (json, field, reason) in cases {

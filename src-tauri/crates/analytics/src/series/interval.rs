@@ -1,0 +1,282 @@
+//! One (symbol, interval) series: the bar being built, its indicators and its detector.
+
+use super::{SeriesConfig, SeriesUpdate};
+use crate::anomaly::{BarDetector, BarScores};
+use crate::indicators::{Bar, IndicatorSet};
+use crate::metric::{MetricKey, Metrics};
+use std::collections::VecDeque;
+use tw_core::{Candle, Interval, Symbol, Trade};
+
+pub(super) struct IntervalSeries {
+    pub symbol: Symbol,
+    pub interval: Interval,
+    /// The bar still open, as it stands.
+    pub current: Option<Candle>,
+    /// Rolled-up series only: the closed finer bars of the current bucket, merged.
+    pub closed_part: Option<Candle>,
+    /// The current bar started after a reconnect: its volume is incomplete, do not score it.
+    tainted: bool,
+    pub last_closed_open: Option<i64>,
+    ind: IndicatorSet,
+    det: BarDetector,
+    /// (open time, open) of the bars inside the `change_pct` look-back, oldest first.
+    opens: VecDeque<(i64, f64)>,
+    prev: Option<Metrics>,
+    pub last_scores: BarScores,
+    /// The detector's scores of the last closed bar (what a scan of history reports).
+    pub last_closed_scores: BarScores,
+}
+
+impl IntervalSeries {
+    pub fn new(symbol: Symbol, interval: Interval, cfg: &SeriesConfig) -> Self {
+        IntervalSeries {
+            symbol,
+            interval,
+            current: None,
+            closed_part: None,
+            tainted: false,
+            last_closed_open: None,
+            ind: IndicatorSet::new(&cfg.indicators, interval.millis()),
+            det: BarDetector::new(cfg.detector.clone(), interval.millis()),
+            opens: VecDeque::new(),
+            prev: None,
+            last_scores: BarScores::default(),
+            last_closed_scores: BarScores::default(),
+        }
+    }
+
+    pub fn track(&mut self, k: MetricKey) {
+        self.ind.track(k);
+    }
+
+    pub fn memory_bytes(&self) -> usize {
+        std::mem::size_of::<Self>()
+            + self.ind.memory_bytes()
+            + self.det.memory_bytes()
+            + self.opens.capacity() * 16
+    }
+
+    /// Metrics of `bar`; a closing bar is filed into the indicators and the detector.
+    fn metrics(&mut self, bar: &Candle, at_ms: i64, closing: bool, cfg: &SeriesConfig) -> Metrics {
+        let mut m = Metrics::default();
+        m.set(MetricKey::Price, Some(bar.close));
+        m.set(MetricKey::Volume, Some(bar.volume));
+        m.set(MetricKey::QuoteVolume, Some(bar.quote_volume));
+        let reference = self
+            .opens
+            .iter()
+            .find(|(t, _)| *t >= at_ms - cfg.change_window_ms)
+            .map(|&(_, o)| o)
+            .unwrap_or(bar.open);
+        if reference > 0.0 {
+            m.set(
+                MetricKey::ChangePct,
+                Some((bar.close / reference - 1.0) * 100.0),
+            );
+        }
+        let b = Bar::from(bar);
+        let scores = if closing {
+            self.ind.push(&b, &mut m);
+            self.det.push(&b, !self.tainted)
+        } else {
+            self.ind.peek(&b, &mut m);
+            let mut s = self.det.peek(&b);
+            if self.tainted {
+                s.volume_z = None;
+            }
+            s
+        };
+        m.set(MetricKey::VolumeZ, scores.volume_z);
+        m.set(MetricKey::ReturnZ, scores.return_z);
+        m.set(MetricKey::ReturnRobustZ, scores.return_robust_z);
+        m.set(MetricKey::ReturnPctile, scores.return_pctile);
+        m.set(MetricKey::RangeZ, scores.range_z);
+        m.set(MetricKey::EwmaVol, scores.ewma_vol);
+        m.set(MetricKey::Cusum, scores.cusum);
+        m.set(MetricKey::AnomalyScore, scores.anomaly_score);
+        if closing {
+            self.last_closed_scores = scores.clone();
+        }
+        self.last_scores = scores;
+        m
+    }
+
+    fn file_closed(&mut self, bar: &Candle, cfg: &SeriesConfig) {
+        self.tainted = false;
+        self.last_closed_open = Some(bar.open_time);
+        self.opens.push_back((bar.open_time, bar.open));
+        let horizon = bar.open_time - cfg.change_window_ms;
+        while self.opens.front().is_some_and(|(t, _)| *t < horizon) {
+            self.opens.pop_front();
+        }
+    }
+
+    /// Emits an update for `bar`; a closed bar is filed.
+    pub fn emit(
+        &mut self,
+        bar: Candle,
+        at_ms: i64,
+        live: bool,
+        cfg: &SeriesConfig,
+    ) -> SeriesUpdate {
+        let closing = bar.closed;
+        let metrics = self.metrics(&bar, at_ms, closing, cfg);
+        if closing {
+            self.file_closed(&bar, cfg);
+        }
+        let prev = if live {
+            self.prev.replace(metrics)
+        } else {
+            None
+        };
+        SeriesUpdate {
+            symbol: self.symbol.clone(),
+            interval: self.interval,
+            bar,
+            at_ms,
+            live,
+            metrics,
+            prev,
+        }
+    }
+
+    /// Closes the current bar if `at_ms` is past its end.
+    pub fn close_due(&mut self, at_ms: i64, cfg: &SeriesConfig, out: &mut Vec<SeriesUpdate>) {
+        if self
+            .current
+            .as_ref()
+            .is_some_and(|b| b.close_time() <= at_ms)
+        {
+            if let Some(mut bar) = self.current.take() {
+                self.closed_part = None;
+                bar.closed = true;
+                let at = bar.close_time();
+                out.push(self.emit(bar, at, true, cfg));
+            }
+        }
+    }
+
+    /// A print (1m series built from trades).
+    pub fn on_trade(&mut self, t: &Trade, cfg: &SeriesConfig, out: &mut Vec<SeriesUpdate>) {
+        self.close_due(t.ts_ms, cfg, out);
+        if self
+            .last_closed_open
+            .is_some_and(|o| self.interval.floor(t.ts_ms) <= o)
+        {
+            return; // a late print for a bar that is already final
+        }
+        let bar = match self.current.as_mut() {
+            Some(c) => {
+                c.apply(t);
+                c.clone()
+            }
+            None => {
+                let c = Candle::from_trade(t, self.interval);
+                self.current = Some(c.clone());
+                c
+            }
+        };
+        out.push(self.emit(bar, t.ts_ms, true, cfg));
+    }
+
+    /// A whole bar of this interval, partial or closed (a source's own, or one rolled up).
+    pub fn on_bar(
+        &mut self,
+        c: &Candle,
+        live: bool,
+        cfg: &SeriesConfig,
+        out: &mut Vec<SeriesUpdate>,
+    ) {
+        if self.last_closed_open.is_some_and(|o| c.open_time <= o) {
+            return; // already have it
+        }
+        if self
+            .current
+            .as_ref()
+            .is_some_and(|cur| cur.open_time < c.open_time)
+        {
+            // The source moved on: what we had is final.
+            self.close_due(c.open_time, cfg, out);
+        }
+        let at_ms = if c.closed {
+            c.close_time()
+        } else {
+            c.open_time
+        };
+        if c.closed {
+            self.current = None;
+            self.closed_part = None;
+            out.push(self.emit(c.clone(), at_ms, live, cfg));
+        } else {
+            self.current = Some(c.clone());
+            out.push(self.emit(c.clone(), at_ms, live, cfg));
+        }
+    }
+
+    /// A bar of a finer interval of the same symbol, merged into this coarser one.
+    pub fn on_finer(
+        &mut self,
+        child: &Candle,
+        at_ms: i64,
+        live: bool,
+        cfg: &SeriesConfig,
+        out: &mut Vec<SeriesUpdate>,
+    ) {
+        let bucket = self.interval.floor(child.open_time);
+        if self.last_closed_open.is_some_and(|o| bucket <= o) {
+            return;
+        }
+        if self
+            .current
+            .as_ref()
+            .is_some_and(|cur| cur.open_time < bucket)
+        {
+            self.close_due(bucket, cfg, out);
+        }
+        let mut bar = match &self.closed_part {
+            Some(part) if part.open_time == bucket => merge(part, child),
+            _ => Candle {
+                symbol: child.symbol.clone(),
+                interval: self.interval,
+                open_time: bucket,
+                closed: false,
+                ..child.clone()
+            },
+        };
+        bar.closed = false;
+        if child.closed {
+            self.closed_part = Some(bar.clone());
+        }
+        let complete = child.closed && child.close_time() >= bucket + self.interval.millis();
+        if complete {
+            bar.closed = true;
+            self.current = None;
+            self.closed_part = None;
+            out.push(self.emit(bar.clone(), bar.close_time(), live, cfg));
+        } else {
+            self.current = Some(bar.clone());
+            out.push(self.emit(bar, at_ms, live, cfg));
+        }
+    }
+
+    pub fn gap(&mut self) {
+        self.prev = None;
+        self.det.reset();
+        if self.current.is_some() {
+            self.tainted = true;
+        }
+    }
+}
+
+/// `acc` (the finer bars so far in the bucket) followed by `next`.
+fn merge(acc: &Candle, next: &Candle) -> Candle {
+    Candle {
+        high: acc.high.max(next.high),
+        low: acc.low.min(next.low),
+        close: next.close,
+        volume: acc.volume + next.volume,
+        quote_volume: acc.quote_volume + next.quote_volume,
+        trades: acc.trades + next.trades,
+        ..acc.clone()
+    }
+}

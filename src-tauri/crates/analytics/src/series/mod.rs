@@ -1,0 +1,266 @@
+//! Per-(symbol, interval) series: builds 1m candles from trades (or takes a source's own
+//! candles), rolls them up into 5m, 15m, 1h, 4h and 1d where the source does not send those
+//! itself, and computes the indicators and anomaly scores of every update.
+
+mod interval;
+#[cfg(test)]
+mod tests;
+
+use crate::anomaly::{BarScores, DetectorConfig};
+use crate::indicators::IndicatorConfig;
+use crate::metric::{MetricKey, Metrics};
+use interval::IntervalSeries;
+use std::collections::HashMap;
+use tw_core::{Candle, Interval, MarketEvent, Symbol};
+
+#[derive(Clone, Debug)]
+pub struct SeriesConfig {
+    /// Look-back of `change_pct`.
+    pub change_window_ms: i64,
+    /// The intervals built (a source's own candles of other intervals are still taken).
+    pub intervals: Vec<Interval>,
+    pub indicators: IndicatorConfig,
+    /// Detector thresholds and windows; its window and warm-up also govern `volume_z`.
+    pub detector: DetectorConfig,
+}
+
+impl Default for SeriesConfig {
+    fn default() -> Self {
+        SeriesConfig {
+            change_window_ms: 24 * 3_600_000,
+            intervals: Interval::ALL.to_vec(),
+            indicators: IndicatorConfig::default(),
+            detector: DetectorConfig::default(),
+        }
+    }
+}
+
+/// What the series stage hands on: the state of one bar after an event, with metrics.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeriesUpdate {
+    pub symbol: Symbol,
+    pub interval: Interval,
+    /// The bar as it stands after this update.
+    pub bar: Candle,
+    /// Market time of the update (ms UTC).
+    pub at_ms: i64,
+    /// False for back-filled history: stored and used for warm-up, never alerted on.
+    pub live: bool,
+    pub metrics: Metrics,
+    /// Metrics of the previous live update of this series; `None` at the start and after a
+    /// gap, so crossing operators never compare across a gap.
+    pub prev: Option<Metrics>,
+}
+
+fn slot(i: Interval) -> usize {
+    Interval::ALL.iter().position(|x| *x == i).unwrap_or(0)
+}
+
+/// All intervals of one symbol.
+struct SymbolSeries {
+    series: [Option<IntervalSeries>; 6],
+    /// Intervals the source sends itself: never rolled up.
+    native: [bool; 6],
+    /// The finest interval with data: the coarser ones are rolled up from it.
+    base: Option<Interval>,
+}
+
+impl SymbolSeries {
+    fn new() -> Self {
+        SymbolSeries {
+            series: Default::default(),
+            native: [false; 6],
+            base: None,
+        }
+    }
+
+    fn get(
+        &mut self,
+        sym: &Symbol,
+        i: Interval,
+        cfg: &SeriesConfig,
+        tracked: &[MetricKey],
+    ) -> &mut IntervalSeries {
+        self.series[slot(i)].get_or_insert_with(|| {
+            let mut s = IntervalSeries::new(sym.clone(), i, cfg);
+            for k in tracked {
+                s.track(*k);
+            }
+            s
+        })
+    }
+
+    /// Rolls the base-interval updates in `out[from..]` up into the coarser intervals.
+    fn roll_up(
+        &mut self,
+        sym: &Symbol,
+        from: usize,
+        cfg: &SeriesConfig,
+        tracked: &[MetricKey],
+        out: &mut Vec<SeriesUpdate>,
+    ) {
+        let Some(base) = self.base else { return };
+        let targets: Vec<Interval> = cfg
+            .intervals
+            .iter()
+            .copied()
+            .filter(|j| {
+                j.millis() > base.millis()
+                    && j.millis() % base.millis() == 0
+                    && !self.native[slot(*j)]
+            })
+            .collect();
+        if targets.is_empty() {
+            return;
+        }
+        let children: Vec<(Candle, i64, bool)> = out[from..]
+            .iter()
+            .filter(|u| u.interval == base)
+            .map(|u| (u.bar.clone(), u.at_ms, u.live))
+            .collect();
+        for (child, at, live) in children {
+            for &j in &targets {
+                self.get(sym, j, cfg, tracked)
+                    .on_finer(&child, at, live, cfg, out);
+            }
+        }
+    }
+}
+
+/// All series of the engine, keyed by symbol.
+pub struct SeriesBook {
+    cfg: SeriesConfig,
+    symbols: HashMap<Symbol, SymbolSeries>,
+    tracked: Vec<MetricKey>,
+}
+
+impl SeriesBook {
+    pub fn new(cfg: SeriesConfig) -> Self {
+        SeriesBook {
+            cfg,
+            symbols: HashMap::new(),
+            tracked: Vec::new(),
+        }
+    }
+
+    pub fn config(&self) -> &SeriesConfig {
+        &self.cfg
+    }
+
+    /// Makes every series compute `sma(n)`/`ema(n)` for a period a rule names, beyond the
+    /// default periods. Series warm it up from their next closed bar.
+    pub fn track(&mut self, k: MetricKey) {
+        if !matches!(k, MetricKey::Sma(_) | MetricKey::Ema(_)) || self.tracked.contains(&k) {
+            return;
+        }
+        self.tracked.push(k);
+        for s in self.symbols.values_mut() {
+            for x in s.series.iter_mut().flatten() {
+                x.track(k);
+            }
+        }
+    }
+
+    /// The detector's latest scores (with reasons when flagged) of one series.
+    pub fn anomaly(&self, symbol: &Symbol, interval: Interval) -> Option<&BarScores> {
+        self.symbols.get(symbol)?.series[slot(interval)]
+            .as_ref()
+            .map(|s| &s.last_scores)
+    }
+
+    /// The detector's scores of the last closed bar of one series.
+    pub fn closed_anomaly(&self, symbol: &Symbol, interval: Interval) -> Option<&BarScores> {
+        self.symbols.get(symbol)?.series[slot(interval)]
+            .as_ref()
+            .map(|s| &s.last_closed_scores)
+    }
+
+    /// The finest interval a symbol has data in (the others are rolled up from it, or are
+    /// the source's own coarser candles).
+    pub fn base_interval(&self, symbol: &Symbol) -> Option<Interval> {
+        self.symbols.get(symbol)?.base
+    }
+
+    /// Approximate heap bytes of one series.
+    pub fn memory_bytes(&self, symbol: &Symbol, interval: Interval) -> Option<usize> {
+        self.symbols.get(symbol)?.series[slot(interval)]
+            .as_ref()
+            .map(|s| s.memory_bytes())
+    }
+
+    /// Applies one event; the resulting updates are appended to `out`, oldest first, each
+    /// base-interval update followed by the coarser bars it rolls into.
+    pub fn on_event(&mut self, ev: &MarketEvent, out: &mut Vec<SeriesUpdate>) {
+        let cfg = &self.cfg;
+        let tracked = &self.tracked;
+        match ev {
+            MarketEvent::Trade(t) => {
+                let s = self
+                    .symbols
+                    .entry(t.symbol.clone())
+                    .or_insert_with(SymbolSeries::new);
+                if s.base.is_none_or(|b| b.millis() > Interval::M1.millis()) {
+                    s.base = Some(Interval::M1);
+                }
+                let from = out.len();
+                s.get(&t.symbol, Interval::M1, cfg, tracked)
+                    .on_trade(t, cfg, out);
+                s.roll_up(&t.symbol, from, cfg, tracked, out);
+            }
+            MarketEvent::Candle(c) | MarketEvent::Backfill(c) => {
+                let live = matches!(ev, MarketEvent::Candle(_));
+                let s = self
+                    .symbols
+                    .entry(c.symbol.clone())
+                    .or_insert_with(SymbolSeries::new);
+                if s.base.is_none_or(|b| b.millis() > c.interval.millis()) {
+                    s.base = Some(c.interval);
+                }
+                if s.base != Some(c.interval) {
+                    s.native[slot(c.interval)] = true;
+                }
+                let from = out.len();
+                s.get(&c.symbol, c.interval, cfg, tracked)
+                    .on_bar(c, live, cfg, out);
+                if s.base == Some(c.interval) {
+                    s.roll_up(&c.symbol, from, cfg, tracked, out);
+                }
+            }
+            // Per-day fundamentals (Tushare daily_basic, moneyflow) and open interest are not
+            // turned into metrics yet.
+            MarketEvent::Fundamentals(_) => {}
+            MarketEvent::OpenInterest { .. } => {}
+            MarketEvent::Heartbeat { source, at_ms } => {
+                for (sym, s) in self.symbols.iter_mut() {
+                    if sym.source() != source {
+                        continue;
+                    }
+                    // Finest first, so a closing base bar completes its coarser bars.
+                    let from = out.len();
+                    if let Some(b) = s.base {
+                        if let Some(x) = s.series[slot(b)].as_mut() {
+                            x.close_due(*at_ms, cfg, out);
+                        }
+                    }
+                    s.roll_up(sym, from, cfg, tracked, out);
+                    for x in s.series.iter_mut().flatten() {
+                        x.close_due(*at_ms, cfg, out);
+                    }
+                }
+            }
+            MarketEvent::Reconnecting { source, .. } => {
+                for (sym, s) in self.symbols.iter_mut() {
+                    if sym.source() == source {
+                        for x in s.series.iter_mut().flatten() {
+                            x.gap();
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    pub fn symbols(&self) -> impl Iterator<Item = &Symbol> {
+        self.symbols.keys()
+    }
+}
