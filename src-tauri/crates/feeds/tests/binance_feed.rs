@@ -214,48 +214,50 @@ async fn every_closed_candle_exactly_once_through_drops_silence_shutdown_and_ban
     sink.await.unwrap();
     writer.flush().await.unwrap();
 
-    let s = seen.lock().unwrap();
-    // Exactly once, and never marked closed before its end.
-    let dups: Vec<_> = s.closed.iter().filter(|(_, (n, _))| *n != 1).collect();
-    assert!(
-        dups.is_empty(),
-        "closed candles delivered more than once: {dups:?}"
-    );
-    assert!(
-        s.early_close.is_empty(),
-        "closed before their end: {:?}",
-        s.early_close
-    );
-    assert!(
-        s.reconnect_markers >= 3,
-        "{} reconnect markers",
-        s.reconnect_markers
-    );
-    assert!(counters.reconnects.load(Ordering::SeqCst) >= 3);
-    assert!(health.reconnects >= 3, "{health:?}");
-    assert!(health.last_error.is_some());
-
-    // Rate limits were honoured: no request during the ban, and the back-off was used.
     {
-        let r = m.rest.lock().unwrap();
-        assert_eq!(r.limited_answers, 3);
-        assert_eq!(r.violations, 0, "requests were sent during a 418 ban");
-        assert!(stats.rate_limited >= 2 && stats.banned >= 1, "{stats:?}");
-        assert!(r.weight.values().all(|&w| w <= 1200), "{:?}", r.weight);
-    }
-    assert!(
-        m.subscribe_requests.load(Ordering::SeqCst) >= 1,
-        "no live SUBSCRIBE"
-    );
-    assert!(
-        m.pongs.load(Ordering::SeqCst) >= 1,
-        "pings were not answered"
-    );
-    for c in top3 {
+        let s = seen.lock().unwrap();
+        // Exactly once, and never marked closed before its end.
+        let dups: Vec<_> = s.closed.iter().filter(|(_, (n, _))| *n != 1).collect();
         assert!(
-            s.open_interest.get(c).copied().unwrap_or(0) >= 1,
-            "no open interest for {c}"
+            dups.is_empty(),
+            "closed candles delivered more than once: {dups:?}"
         );
+        assert!(
+            s.early_close.is_empty(),
+            "closed before their end: {:?}",
+            s.early_close
+        );
+        assert!(
+            s.reconnect_markers >= 3,
+            "{} reconnect markers",
+            s.reconnect_markers
+        );
+        assert!(counters.reconnects.load(Ordering::SeqCst) >= 3);
+        assert!(health.reconnects >= 3, "{health:?}");
+        assert!(health.last_error.is_some());
+
+        // Rate limits were honoured: no request during the ban, and the back-off was used.
+        {
+            let r = m.rest.lock().unwrap();
+            assert_eq!(r.limited_answers, 3);
+            assert_eq!(r.violations, 0, "requests were sent during a 418 ban");
+            assert!(stats.rate_limited >= 2 && stats.banned >= 1, "{stats:?}");
+            assert!(r.weight.values().all(|&w| w <= 1200), "{:?}", r.weight);
+        }
+        assert!(
+            m.subscribe_requests.load(Ordering::SeqCst) >= 1,
+            "no live SUBSCRIBE"
+        );
+        assert!(
+            m.pongs.load(Ordering::SeqCst) >= 1,
+            "pings were not answered"
+        );
+        for c in top3 {
+            assert!(
+                s.open_interest.get(c).copied().unwrap_or(0) >= 1,
+                "no open interest for {c}"
+            );
+        }
     }
 
     // The database: every closed bar of the window, once, equal to the recording.

@@ -304,6 +304,8 @@ pub async fn start(market: Market) -> Servers {
     }
 }
 
+// The handshake callback's error type is fixed by tungstenite (an HTTP response).
+#[allow(clippy::result_large_err)]
 async fn serve_ws(m: Arc<Market>, tcp: tokio::net::TcpStream) {
     let mut path = String::new();
     let cb = |req: &Request, resp: Response| {
@@ -341,7 +343,7 @@ async fn serve_ws(m: Arc<Market>, tcp: tokio::net::TcpStream) {
                 }
                 if muted { continue; }
                 ticks += 1;
-                if ticks % 8 == 0 && tx.send(Message::Ping(b"tw".to_vec().into())).await.is_err() {
+                if ticks.is_multiple_of(8) && tx.send(Message::Ping(b"tw".to_vec().into())).await.is_err() {
                     return;
                 }
                 for code in &codes {
