@@ -5,7 +5,9 @@ pub mod cli;
 pub mod db_cli;
 pub mod headless;
 pub mod logging;
+pub mod nab;
 pub mod rules_cli;
+pub mod scan;
 pub mod shell;
 pub mod token_cli;
 
@@ -25,6 +27,8 @@ pub fn main_entry() -> i32 {
         Some(cli::Command::Db(args)) => db_cli::run(cli.gui, args),
         Some(cli::Command::Token(args)) => token_cli::run(cli.gui, args),
         Some(cli::Command::Rules(args)) => rules_cli::run(cli.gui, args),
+        Some(cli::Command::Scan(args)) => scan::run(args),
+        Some(cli::Command::Nab(args)) => nab::run(args),
         None => shell::run(cli.gui),
     }
 }

@@ -18,15 +18,17 @@ pub fn init(log_dir: &Path, default_level: &str) -> LogGuard {
         EnvFilter::try_from_default_env()
             .unwrap_or_else(|_| EnvFilter::new(format!("{default_level},sqlx=warn")))
     };
-    let file = std::fs::create_dir_all(log_dir).map_err(|e| e.to_string()).and_then(|_| {
-        tracing_appender::rolling::Builder::new()
-            .rotation(tracing_appender::rolling::Rotation::DAILY)
-            .filename_prefix(LOG_PREFIX)
-            .filename_suffix("log")
-            .max_log_files(7)
-            .build(log_dir)
-            .map_err(|e| e.to_string())
-    });
+    let file = std::fs::create_dir_all(log_dir)
+        .map_err(|e| e.to_string())
+        .and_then(|_| {
+            tracing_appender::rolling::Builder::new()
+                .rotation(tracing_appender::rolling::Rotation::DAILY)
+                .filename_prefix(LOG_PREFIX)
+                .filename_suffix("log")
+                .max_log_files(7)
+                .build(log_dir)
+                .map_err(|e| e.to_string())
+        });
     let stderr = fmt::layer().with_writer(std::io::stderr);
     match file {
         Ok(appender) => {
@@ -40,8 +42,14 @@ pub fn init(log_dir: &Path, default_level: &str) -> LogGuard {
             LogGuard(Some(guard))
         }
         Err(e) => {
-            let _ = tracing_subscriber::registry().with(filter()).with(stderr).try_init();
-            tracing::warn!("logging to stderr only: cannot write logs to {}: {e}", log_dir.display());
+            let _ = tracing_subscriber::registry()
+                .with(filter())
+                .with(stderr)
+                .try_init();
+            tracing::warn!(
+                "logging to stderr only: cannot write logs to {}: {e}",
+                log_dir.display()
+            );
             LogGuard(None)
         }
     }

@@ -48,7 +48,13 @@ async fn kill_dash_nine_a_hundred_times_loses_nothing_that_was_stored() {
     for (run, delay) in delays(RUNS).into_iter().enumerate() {
         // A permissive rule fires at every new bar, so alerts are written all the time.
         let mut child = Command::new(env!("CARGO_BIN_EXE_tickwarden"))
-            .args(["headless", "--demo-history", "120", "--seed", &run.to_string()])
+            .args([
+                "headless",
+                "--demo-history",
+                "120",
+                "--seed",
+                &run.to_string(),
+            ])
             .arg("--data-dir")
             .arg(&data)
             .env("RUST_LOG", "warn")
@@ -71,12 +77,17 @@ async fn kill_dash_nine_a_hundred_times_loses_nothing_that_was_stored() {
         child.wait().unwrap();
         reported_alerts.extend(reader.join().unwrap());
 
-        let store = Store::open(&data).await.unwrap_or_else(|e| panic!("run {run}: the database does not open: {e}"));
+        let store = Store::open(&data)
+            .await
+            .unwrap_or_else(|e| panic!("run {run}: the database does not open: {e}"));
         let check: String = store.integrity_check().await.unwrap();
         assert_eq!(check, "ok", "run {run}: integrity check");
         let bars = closed_bars(&store).await;
         let lost: Vec<_> = stored_bars.difference(&bars).collect();
-        assert!(lost.is_empty(), "run {run}: stored closed candles lost: {lost:?}");
+        assert!(
+            lost.is_empty(),
+            "run {run}: stored closed candles lost: {lost:?}"
+        );
         stored_bars = bars;
         if run == 0 {
             // First start: add the rule that fires all the time.
@@ -88,9 +99,18 @@ async fn kill_dash_nine_a_hundred_times_loses_nothing_that_was_stored() {
             .unwrap();
             store.insert_rule(&spec, 0).await.unwrap();
         }
-        let ids: BTreeSet<i64> = store.recent_alerts(1_000_000).await.unwrap().iter().map(|a| a.id).collect();
+        let ids: BTreeSet<i64> = store
+            .recent_alerts(1_000_000)
+            .await
+            .unwrap()
+            .iter()
+            .map(|a| a.id)
+            .collect();
         let missing: Vec<_> = reported_alerts.difference(&ids).collect();
-        assert!(missing.is_empty(), "run {run}: alerts reported but not in the history: {missing:?}");
+        assert!(
+            missing.is_empty(),
+            "run {run}: alerts reported but not in the history: {missing:?}"
+        );
         store.close().await;
     }
     assert!(

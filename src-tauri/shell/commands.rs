@@ -137,7 +137,10 @@ pub async fn set_binance_settings(
 pub fn get_autostart(app: AppHandle) -> Cmd<bool> {
     use tauri_plugin_autostart::ManagerExt;
     app.autolaunch().is_enabled().map_err(|e| {
-        ApiError::new(ErrorCode::Internal, format!("cannot read the start-at-login setting: {e}"))
+        ApiError::new(
+            ErrorCode::Internal,
+            format!("cannot read the start-at-login setting: {e}"),
+        )
     })
 }
 
@@ -145,8 +148,15 @@ pub fn get_autostart(app: AppHandle) -> Cmd<bool> {
 pub fn set_autostart(app: AppHandle, enabled: bool) -> Cmd<()> {
     use tauri_plugin_autostart::ManagerExt;
     let manager = app.autolaunch();
-    let result = if enabled { manager.enable() } else { manager.disable() };
+    let result = if enabled {
+        manager.enable()
+    } else {
+        manager.disable()
+    };
     result.map_err(|e| {
-        ApiError::new(ErrorCode::Internal, format!("cannot change the start-at-login setting: {e}"))
+        ApiError::new(
+            ErrorCode::Internal,
+            format!("cannot change the start-at-login setting: {e}"),
+        )
     })
 }

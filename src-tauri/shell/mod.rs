@@ -1,9 +1,11 @@
 //! The Tauri shell: the only code that imports `tauri`. Commands are thin adapters over the
 //! engine handle; live data goes over an IPC channel, rare notices as events.
 
+mod alert_commands;
 mod commands;
 mod local_api;
 mod tray;
+mod ui_commands;
 
 use crate::cli::EngineArgs;
 use tauri::{Emitter, Manager, WindowEvent};
@@ -42,6 +44,35 @@ pub fn run(args: EngineArgs) -> i32 {
             commands::set_alerts_paused,
             commands::get_binance_settings,
             commands::set_binance_settings,
+            alert_commands::alert_history,
+            alert_commands::acknowledge_alerts,
+            alert_commands::resolve_alerts,
+            alert_commands::alert_stats,
+            alert_commands::export_alerts_csv,
+            alert_commands::import_rules,
+            alert_commands::export_rules,
+            alert_commands::update_rule,
+            alert_commands::duplicate_rule,
+            alert_commands::get_delivery_settings,
+            alert_commands::set_delivery_settings,
+            alert_commands::set_webhook_secret,
+            ui_commands::list_watchlists,
+            ui_commands::watchlist_rows,
+            ui_commands::create_watchlist,
+            ui_commands::rename_watchlist,
+            ui_commands::delete_watchlist,
+            ui_commands::add_to_watchlist,
+            ui_commands::remove_from_watchlist,
+            ui_commands::reorder_watchlist,
+            ui_commands::search_symbols,
+            ui_commands::get_indicators,
+            ui_commands::preview_rule,
+            ui_commands::get_ui_settings,
+            ui_commands::set_ui_settings,
+            ui_commands::set_source_token,
+            ui_commands::has_source_token,
+            ui_commands::delete_source_token,
+            ui_commands::test_source_connection,
         ])
         .setup(move |app| {
             let data_dir = match &args.data_dir {

@@ -2,4 +2,16 @@
 import type { Op } from "./Op";
 import type { Operand } from "./Operand";
 
-export type Comparison = { metric: string, op: Op, value: Operand, };
+/**
+ * One test of a metric, as TradingView words it:
+ * - `gt lt ge le crosses crosses_up crosses_down` compare with `value`;
+ * - `entering_channel exiting_channel inside_channel outside_channel` use `lower` and
+ *   `upper` (each a number or a metric);
+ * - `moving_up moving_down` (by `value` in the metric's unit) and `moving_up_pct
+ *   moving_down_pct` (by `value` %) look back `bars` closed bars.
+ */
+export type Comparison = { metric: string, op: Op, value?: Operand, lower?: Operand, upper?: Operand, 
+/**
+ * Look-back of the moving operators, in bars of the rule's interval.
+ */
+bars?: number, };

@@ -4,4 +4,22 @@ import type { FeedState } from "./FeedState";
 /**
  * Health of one feed, for the UI.
  */
-export type FeedHealth = { source: string, simulated: boolean, state: FeedState, lastMessageAt: number | null, messages: number, reconnects: number, lastError: string | null, };
+export type FeedHealth = { source: string, simulated: boolean, state: FeedState, lastMessageAt: number | null, messages: number, reconnects: number, lastError: string | null, 
+/**
+ * When a source that publishes on a schedule (end-of-day data) is due to have new data,
+ * ms UTC.
+ */
+nextUpdateAt: number | null, 
+/**
+ * What the state means right now, in words ("market closed", "delayed 15 min", …).
+ */
+detail: string | null, 
+/**
+ * Messages received per second, averaged over the last 10 s.
+ */
+messagesPerSec: number, 
+/**
+ * How far behind the source the feed is: now − the event time the last message
+ * carried, ms (`null` until a message with an event time arrives).
+ */
+lagMs: number | null, };

@@ -5,4 +5,13 @@ export type Frequency = { mode: FrequencyMode,
 /**
  * Minimum seconds between two alerts of this rule for the same symbol.
  */
-cooldown_s: number, };
+cooldown_s: number, 
+/**
+ * Hysteresis: after firing, fire again only once the condition has been false.
+ */
+rearm?: boolean, 
+/**
+ * Pending period: the condition must hold over this many consecutive bars (0 or 1:
+ * fire at once).
+ */
+hold_bars?: number, };

@@ -55,6 +55,7 @@ export interface MockOptions {
   /** Minutes of 1m history to make up per symbol. */
   historyMinutes?: number;
   notifications?: { available: boolean; error: string | null };
+  storage?: { persistent: boolean; error: string | null; fileBytes: number };
   /** Handle `plugin:event|*` so `listen`/`emit` work without Tauri. */
   mockEvents?: boolean;
 }
@@ -124,6 +125,7 @@ function validateCondition(c: Condition, path: string): string | null {
   }
   if (!METRICS.includes(c.metric)) return `${path}.metric: unknown metric "${c.metric}"`;
   if (!OPS.includes(c.op)) return `${path}.op: unknown operator "${c.op as string}"`;
+  if (c.value === undefined) return `${path}.value: this mock backend only knows comparisons with a value`;
   if (typeof c.value === "number" ? !Number.isFinite(c.value) : !METRICS.includes(c.value.metric)) {
     return `${path}.value: must be a finite number or a known metric`;
   }
@@ -131,7 +133,7 @@ function validateCondition(c: Condition, path: string): string | null {
 }
 
 function validateSpec(spec: RuleSpec, known: Set<string>): string | null {
-  if (spec.version !== 1) return `version: unsupported version ${spec.version}`;
+  if (spec.version < 1 || spec.version > 2) return `version: unsupported version ${spec.version}`;
   if (spec.name.trim() === "") return "name: must not be empty";
   if (spec.name.length > 80) return "name: at most 80 characters";
   const symbols = spec.target.symbols ?? [];
@@ -151,6 +153,7 @@ export function installMockBackend(options: MockOptions = {}): MockBackend {
   const tickMs = options.tickMs ?? 250;
   const historyMinutes = options.historyMinutes ?? 240;
   const notifications = options.notifications ?? { available: true, error: null };
+  const storage = options.storage ?? { persistent: true, error: null, fileBytes: 1_234_567 };
 
   const gauss = () => {
     const u = Math.max(rand(), 1e-12);
@@ -254,12 +257,15 @@ export function installMockBackend(options: MockOptions = {}): MockBackend {
         return prevA !== undefined && prevA >= b && a < b;
       case "crosses":
         return prevA !== undefined && (prevA <= b) !== (a <= b);
+      default:
+        return false; // channel and moving operators are not simulated by the mock
     }
   };
 
   const holds = (c: Condition, m: Record<string, number>, prev: SymState["prev"]): boolean => {
     if (!isComparison(c)) return "all" in c ? c.all.every((x) => holds(x, m, prev)) : c.any.some((x) => holds(x, m, prev));
     const a = m[c.metric];
+    if (c.value === undefined) return false;
     const b = typeof c.value === "number" ? c.value : m[c.value.metric];
     return a !== undefined && b !== undefined && compare(c.op, a, b, prev[c.metric]);
   };
@@ -385,11 +391,16 @@ export function installMockBackend(options: MockOptions = {}): MockBackend {
         messages,
         reconnects: 0,
         lastError: null,
+        nextUpdateAt: null,
+        detail: null,
+        messagesPerSec: 8,
+        lagMs: 0,
       },
     ],
     alertsPaused: paused,
     notifications,
     dataDir: "/mock/tickwarden",
+    storage,
   });
 
   const ruleById = (id: unknown): RuleRecord => {

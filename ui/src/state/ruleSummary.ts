@@ -1,6 +1,7 @@
 // Rule specs in words, for the rule list.
 import type { Comparison } from "../bindings/Comparison";
 import type { Condition } from "../bindings/Condition";
+import type { Operand } from "../bindings/Operand";
 import type { Target } from "../bindings/Target";
 import type { Vars } from "../i18n/lang";
 import type { MessageKey } from "../i18n/messages";
@@ -25,8 +26,20 @@ export function summarizeCondition(
   formatNumber: (n: number) => string,
 ): string {
   if (isComparison(cond)) {
-    const op = (RULE_OPS as readonly string[]).includes(cond.op) ? t(`op.${cond.op}`) : cond.op;
-    const rhs = typeof cond.value === "number" ? formatNumber(cond.value) : metricLabel(cond.value.metric, t);
+    const op = (RULE_OPS as readonly string[]).includes(cond.op)
+      ? t(`op.${cond.op as (typeof RULE_OPS)[number]}`)
+      : cond.op.replace(/_/g, " ");
+    const operand = (o: Operand | undefined): string =>
+      o === undefined ? "?" : typeof o === "number" ? formatNumber(o) : metricLabel(o.metric, t);
+    let rhs: string;
+    if (cond.lower !== undefined || cond.upper !== undefined) {
+      rhs = `[${operand(cond.lower)}, ${operand(cond.upper)}]`;
+    } else if (cond.bars !== undefined) {
+      const pct = cond.op.endsWith("_pct") ? "%" : "";
+      rhs = `${operand(cond.value)}${pct} / ${cond.bars} bars`;
+    } else {
+      rhs = operand(cond.value);
+    }
     return `${metricLabel(cond.metric, t)} ${op} ${rhs}`;
   }
   const [parts, joiner] = "all" in cond ? [cond.all, t("rules.and")] : [cond.any, t("rules.or")];

@@ -32,6 +32,12 @@ pub enum MetricKey {
     Vwap,
     NewHigh,
     NewLow,
+    TurnoverRate,
+    Pe,
+    Pb,
+    NetInflow,
+    OpenInterest,
+    OiChangePct,
     Sma(u16),
     Ema(u16),
 }
@@ -41,7 +47,7 @@ pub const MAX_PERIOD: u16 = 1000;
 
 impl MetricKey {
     /// Every metric without a parameter, in a fixed order (their slots in [`Metrics`]).
-    pub const SCALARS: [MetricKey; 25] = [
+    pub const SCALARS: [MetricKey; 31] = [
         MetricKey::Price,
         MetricKey::ChangePct,
         MetricKey::Volume,
@@ -67,6 +73,12 @@ impl MetricKey {
         MetricKey::Vwap,
         MetricKey::NewHigh,
         MetricKey::NewLow,
+        MetricKey::TurnoverRate,
+        MetricKey::Pe,
+        MetricKey::Pb,
+        MetricKey::NetInflow,
+        MetricKey::OpenInterest,
+        MetricKey::OiChangePct,
     ];
     pub const COUNT: usize = Self::SCALARS.len();
 
@@ -97,6 +109,16 @@ impl MetricKey {
             MetricKey::Vwap => "vwap",
             MetricKey::NewHigh => "new_high",
             MetricKey::NewLow => "new_low",
+            // A source's daily figures (Tushare): turnover rate %, P/E, P/B, and the net
+            // inflow of large and extra-large orders (主力净流入) in the quote currency.
+            MetricKey::TurnoverRate => "turnover_rate",
+            MetricKey::Pe => "pe",
+            MetricKey::Pb => "pb",
+            MetricKey::NetInflow => "net_inflow",
+            // Derivatives (Binance futures): open interest in contracts, and its % change
+            // over the `change_pct` look-back.
+            MetricKey::OpenInterest => "open_interest",
+            MetricKey::OiChangePct => "oi_change_pct",
             MetricKey::Sma(_) | MetricKey::Ema(_) => return None,
         })
     }

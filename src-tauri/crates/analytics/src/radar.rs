@@ -1,9 +1,10 @@
-//! The market radar: across a source's whole universe, the live top anomalies and the top
-//! movers (by % move over 5m, 1h and 24h, and by relative volume). Fed every series update;
-//! each update is O(1) amortised, a query sorts the symbols once.
+//! The market radar: across a source's whole universe (or every source), the live top
+//! anomalies with their reasons and the top movers (by % move over 5m, 1h and 24h, and by
+//! relative volume). Fed every series update; each update is O(1) amortised, a query sorts
+//! the symbols once.
 
 use crate::metric::MetricKey;
-use crate::series::SeriesUpdate;
+use crate::series::{Flagged, SeriesUpdate};
 use std::collections::{HashMap, VecDeque};
 use tw_core::{Interval, Symbol};
 
@@ -36,6 +37,24 @@ pub struct RadarRow {
     /// The value the list is ranked by (score, % move, relative volume).
     pub value: f64,
     pub at_ms: i64,
+    /// Open time of the bar the row describes, and whether it is final.
+    pub open_time: i64,
+    pub closed: bool,
+    /// Anomaly list: whether the detector flagged the bar by its thresholds, and why in words
+    /// (empty unless flagged).
+    pub flagged: bool,
+    pub reasons: Vec<String>,
+}
+
+/// The anomaly score of one bar of one series.
+#[derive(Clone, Debug)]
+struct Scored {
+    score: f64,
+    at_ms: i64,
+    open_time: i64,
+    closed: bool,
+    flagged: bool,
+    reasons: Vec<String>,
 }
 
 #[derive(Default)]
@@ -44,16 +63,25 @@ struct Entry {
     at_ms: i64,
     /// (minute open time, close) of the closed 1m bars of the last 24 h, oldest first.
     closes: VecDeque<(i64, f64)>,
-    /// Latest anomaly score per interval, with its time.
-    scores: [Option<(f64, i64)>; 6],
+    /// Daily-only symbols: (open time, close) of the latest closed 1d bars, and the open time
+    /// of the latest 1d bar seen.
+    days: VecDeque<(i64, f64)>,
+    day_open: i64,
+    /// Per interval: the bar to show, the latest one unless an earlier bar within the TTL
+    /// scored higher.
+    scores: [Option<Scored>; 6],
     rvol: Option<(Interval, f64, i64)>,
 }
 
 pub struct Radar {
-    source: String,
-    /// How long an anomaly stays on the list.
+    /// `None`: every source.
+    source: Option<String>,
+    /// How long an anomaly stays on the list (at least one bar of its interval).
     pub anomaly_ttl_ms: i64,
     entries: HashMap<Symbol, Entry>,
+    /// The market time of each source's latest update: anomalies age against their own
+    /// source's clock, so a replay or a closed market does not empty the list.
+    now: HashMap<String, i64>,
 }
 
 fn slot(i: Interval) -> usize {
@@ -64,20 +92,62 @@ impl Radar {
     /// A radar over every symbol of `source`.
     pub fn new(source: &str) -> Self {
         Radar {
-            source: source.to_string(),
-            anomaly_ttl_ms: 60 * MIN,
-            entries: HashMap::new(),
+            source: Some(source.to_string()),
+            ..Radar::all()
         }
     }
 
+    /// A radar over every symbol of every source.
+    pub fn all() -> Self {
+        Radar {
+            source: None,
+            anomaly_ttl_ms: 60 * MIN,
+            entries: HashMap::new(),
+            now: HashMap::new(),
+        }
+    }
+
+    fn ttl(&self, i: Interval) -> i64 {
+        self.anomaly_ttl_ms.max(i.millis())
+    }
+
+    fn watches(&self, s: &Symbol) -> bool {
+        self.source.as_deref().is_none_or(|src| s.source() == src)
+    }
+
+    /// How many symbols the radar has seen.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
     pub fn on_update(&mut self, u: &SeriesUpdate) {
-        if u.symbol.source() != self.source {
+        if !self.watches(&u.symbol) {
             return;
+        }
+        let ttl = self.ttl(u.interval);
+        match self.now.get_mut(u.symbol.source()) {
+            Some(t) => *t = (*t).max(u.at_ms),
+            None => {
+                self.now.insert(u.symbol.source().to_string(), u.at_ms);
+            }
         }
         let e = self.entries.entry(u.symbol.clone()).or_default();
         if u.at_ms >= e.at_ms {
             e.price = u.bar.close;
             e.at_ms = u.at_ms;
+        }
+        if u.interval == Interval::D1 {
+            e.day_open = e.day_open.max(u.bar.open_time);
+            if u.bar.closed && e.days.back().is_none_or(|(t, _)| *t < u.bar.open_time) {
+                e.days.push_back((u.bar.open_time, u.bar.close));
+                if e.days.len() > 2 {
+                    e.days.pop_front();
+                }
+            }
         }
         if u.interval == Interval::M1 && u.bar.closed {
             if e.closes.back().is_none_or(|(t, _)| *t < u.bar.open_time) {
@@ -89,8 +159,23 @@ impl Radar {
             }
         }
         if u.live {
-            if let Some(s) = u.metrics.get(MetricKey::AnomalyScore) {
-                e.scores[slot(u.interval)] = Some((s, u.at_ms));
+            if let Some(score) = u.metrics.get(MetricKey::AnomalyScore) {
+                let held = &mut e.scores[slot(u.interval)];
+                // An earlier bar that scored higher stays until its TTL runs out; the bar
+                // being built replaces its own earlier state.
+                let keep = held.as_ref().is_some_and(|h| {
+                    h.open_time != u.bar.open_time && h.score > score && u.at_ms - h.at_ms <= ttl
+                });
+                if !keep {
+                    *held = Some(Scored {
+                        score,
+                        at_ms: u.at_ms,
+                        open_time: u.bar.open_time,
+                        closed: u.bar.closed,
+                        flagged: false,
+                        reasons: Vec::new(),
+                    });
+                }
             }
         }
         // Relative volume of the finest interval that has one.
@@ -103,25 +188,45 @@ impl Radar {
         }
     }
 
-    /// The highest anomaly scores seen within the TTL before `now_ms`, one row per symbol
-    /// (its highest-scoring interval).
-    pub fn top_anomalies(&self, n: usize, now_ms: i64) -> Vec<RadarRow> {
+    /// Attaches the detector's reasons to the update it flagged. Call after
+    /// [`Radar::on_update`] has seen that update.
+    pub fn on_flagged(&mut self, f: &Flagged) {
+        let Some(e) = self.entries.get_mut(&f.symbol) else {
+            return;
+        };
+        if let Some(h) = e.scores[slot(f.interval)].as_mut() {
+            if h.open_time == f.open_time && h.at_ms == f.at_ms {
+                h.flagged = true;
+                h.reasons.clone_from(&f.reasons);
+            }
+        }
+    }
+
+    /// The highest anomaly scores (at least `min_score`) within the TTL, one row per symbol
+    /// (its highest-scoring interval). Age is measured against `now_ms` when given, else
+    /// against the latest market time of the symbol's source.
+    pub fn top_anomalies(&self, n: usize, min_score: f64, now_ms: Option<i64>) -> Vec<RadarRow> {
         let mut rows: Vec<RadarRow> = self
             .entries
             .iter()
             .filter_map(|(sym, e)| {
-                let (i, (score, at)) = Interval::ALL
+                let now = now_ms.or_else(|| self.now.get(sym.source()).copied())?;
+                let (i, s) = Interval::ALL
                     .iter()
-                    .zip(e.scores)
-                    .filter_map(|(i, s)| s.map(|s| (*i, s)))
-                    .filter(|(_, (_, at))| now_ms - at <= self.anomaly_ttl_ms)
-                    .max_by(|a, b| a.1 .0.total_cmp(&b.1 .0))?;
+                    .zip(&e.scores)
+                    .filter_map(|(i, s)| s.as_ref().map(|s| (*i, s)))
+                    .filter(|(i, s)| now - s.at_ms <= self.ttl(*i) && s.score >= min_score)
+                    .max_by(|a, b| a.1.score.total_cmp(&b.1.score))?;
                 Some(RadarRow {
                     symbol: sym.clone(),
                     interval: i,
                     price: e.price,
-                    value: score,
-                    at_ms: at,
+                    value: s.score,
+                    at_ms: s.at_ms,
+                    open_time: s.open_time,
+                    closed: s.closed,
+                    flagged: s.flagged,
+                    reasons: s.reasons.clone(),
                 })
             })
             .collect();
@@ -135,15 +240,26 @@ impl Radar {
             .entries
             .iter()
             .filter_map(|(sym, e)| {
-                // The close of the minute that ended `w` ago (or the oldest one after it).
+                // The close of the minute that ended `w` ago (or the oldest one after it); a
+                // daily-only symbol moves against the previous day's close over 24 h.
                 let since = e.at_ms - w.millis();
-                let &(_, then) = e.closes.iter().find(|(t, _)| *t + MIN >= since)?;
+                let then = match e.closes.iter().find(|(t, _)| *t + MIN >= since) {
+                    Some(&(_, c)) => c,
+                    None if e.closes.is_empty() && w == MoveWindow::H24 => {
+                        e.days.iter().rev().find(|(t, _)| *t < e.day_open)?.1
+                    }
+                    None => return None,
+                };
                 (then > 0.0).then(|| RadarRow {
                     symbol: sym.clone(),
                     interval: Interval::M1,
                     price: e.price,
                     value: (e.price / then - 1.0) * 100.0,
                     at_ms: e.at_ms,
+                    open_time: e.at_ms,
+                    closed: false,
+                    flagged: false,
+                    reasons: Vec::new(),
                 })
             })
             .collect();
@@ -165,6 +281,10 @@ impl Radar {
                     price: e.price,
                     value: r,
                     at_ms: at,
+                    open_time: at,
+                    closed: false,
+                    flagged: false,
+                    reasons: Vec::new(),
                 })
             })
             .collect();
@@ -205,6 +325,7 @@ mod tests {
     #[test]
     fn ranks_movers_and_anomalies_across_the_universe() {
         let mut book = SeriesBook::new(SeriesConfig::default());
+        book.collect_flagged(true);
         let mut radar = Radar::new("demo");
         let mut out = Vec::new();
         for i in 0..120 {
@@ -226,6 +347,9 @@ mod tests {
                 for u in &out {
                     radar.on_update(u);
                 }
+                for f in book.take_flagged() {
+                    radar.on_flagged(&f);
+                }
             }
         }
         let now = T0 + 120 * MIN;
@@ -237,17 +361,67 @@ mod tests {
         );
         let m5 = radar.top_movers(MoveWindow::M5, 1);
         assert_eq!(m5[0].symbol.code(), "JUMP");
-        let top = radar.top_anomalies(1, now);
+        let top = radar.top_anomalies(1, 0.0, Some(now));
         assert_eq!(top[0].symbol.code(), "JUMP", "{top:?}");
         assert!(top[0].value > 1.0);
+        assert!(top[0].flagged);
         assert!(
-            radar.top_anomalies(3, now + 3 * 3_600_000).is_empty(),
+            top[0].reasons.iter().any(|r| r.starts_with("price +8.0% in ")),
+            "the anomaly says why: {:?}",
+            top[0].reasons
+        );
+        assert!(
+            radar.top_anomalies(3, 0.0, Some(now + 3 * 3_600_000)).is_empty(),
             "old anomalies leave the list"
         );
+        assert!(radar.top_anomalies(3, 1e9, Some(now)).is_empty(), "min_score filters");
         assert_eq!(
             radar.top_rvol(3).len(),
             0,
             "no relative volume before a few days of data"
         );
+    }
+}
+
+#[cfg(test)]
+mod daily_tests {
+    use super::*;
+    use crate::series::{SeriesBook, SeriesConfig};
+    use tw_core::{Candle, MarketEvent};
+
+    const DAY: i64 = 86_400_000;
+
+    #[test]
+    fn a_daily_only_source_moves_against_the_previous_close_and_other_sources_are_left_out() {
+        let mut book = SeriesBook::new(SeriesConfig::default());
+        let mut radar = Radar::all();
+        let mut only_demo = Radar::new("demo");
+        let mut out = Vec::new();
+        for (i, close) in [(0, 10.0), (1, 10.0), (2, 11.0)] {
+            let ev = MarketEvent::Candle(Candle {
+                symbol: Symbol::new("tushare", "600519.SH"),
+                interval: Interval::D1,
+                open_time: 20_000 * DAY + i * DAY,
+                open: 10.0,
+                high: close,
+                low: 10.0,
+                close,
+                volume: 1e6,
+                quote_volume: 1e7,
+                trades: 0,
+                closed: true,
+            });
+            out.clear();
+            book.on_event(&ev, &mut out);
+            for u in &out {
+                radar.on_update(u);
+                only_demo.on_update(u);
+            }
+        }
+        let m = radar.top_movers(MoveWindow::H24, 5);
+        assert_eq!(m.len(), 1);
+        assert!((m[0].value - 10.0).abs() < 1e-9, "{m:?}");
+        assert!(radar.top_movers(MoveWindow::H1, 5).is_empty());
+        assert!(only_demo.is_empty());
     }
 }

@@ -2,7 +2,7 @@
 //! (`ui/src/bindings/`) by the `bindings` test; never copy them by hand.
 
 use crate::alert::Alert;
-use crate::market::Candle;
+use crate::market::{Candle, Interval};
 use crate::rule::RuleSpec;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -204,4 +204,60 @@ pub enum BinanceUniverse {
     Watchlist,
     /// The top N by 24 h quote volume, re-chosen every hour.
     Top,
+}
+
+/// The market radar: across every symbol the engine sees, what is unusual right now and what
+/// is moving most. Updated as data arrives.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Radar {
+    /// The highest anomaly scores of the last hour (a daily bar's for its day), highest
+    /// first, one per symbol (its highest-scoring interval).
+    pub anomalies: Vec<RadarAnomaly>,
+    /// Largest moves either way over 5 minutes, 1 hour and 24 hours (`value` in %).
+    pub movers_5m: Vec<RadarMover>,
+    pub movers_1h: Vec<RadarMover>,
+    pub movers_24h: Vec<RadarMover>,
+    /// Highest relative volume (`value`: times the usual volume of that time of day).
+    pub relative_volume: Vec<RadarMover>,
+}
+
+/// A bar the detector scored, as the radar and the anomaly stream show it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RadarAnomaly {
+    pub symbol: String,
+    pub name: String,
+    pub simulated: bool,
+    pub interval: Interval,
+    /// The composite `anomaly_score`.
+    pub score: f64,
+    /// True when the bar crosses the detector's thresholds; `reasons` then says why.
+    pub flagged: bool,
+    /// In words: "volume 6.2σ above its 60-bar norm", "price +4.1% in 5m (3.2σ)".
+    pub reasons: Vec<String>,
+    pub price: f64,
+    /// Open time of the bar, ms UTC.
+    #[ts(type = "number")]
+    pub bar_open: i64,
+    /// Market time of the score, ms UTC.
+    #[ts(type = "number")]
+    pub at: i64,
+    /// False while the bar is still being built.
+    pub closed: bool,
+}
+
+/// One row of a movers list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RadarMover {
+    pub symbol: String,
+    pub name: String,
+    pub simulated: bool,
+    pub interval: Interval,
+    pub price: f64,
+    /// % move, or relative volume.
+    pub value: f64,
+    #[ts(type = "number")]
+    pub at: i64,
 }

@@ -3,12 +3,15 @@
 
 pub mod alert;
 pub mod clock;
+pub mod delivery;
+pub mod history;
 pub mod ipc;
 pub mod market;
 pub mod rule;
 pub mod sensitive;
+pub mod ui;
 
 pub use alert::{Alert, Level};
 pub use clock::{Clock, ManualClock, SharedClock, SleeperGuard, SystemClock};
-pub use market::{Candle, Interval, MarketEvent, Symbol, SymbolError, Trade};
+pub use market::{Candle, Fundamentals, Interval, MarketEvent, Symbol, SymbolError, Trade};
 pub use sensitive::Sensitive;

@@ -204,6 +204,30 @@ pub enum MarketEvent {
         source: String,
         at_ms: i64,
     },
+    /// Per-day figures of an instrument that are not part of a candle (turnover rate, volume
+    /// ratio 量比, PE, PB, market cap, money-flow net inflow).
+    Fundamentals(Fundamentals),
+    /// Open interest of a derivatives contract (outstanding contracts, in base units) as the
+    /// source reported it at `ts_ms`; analytics turns it into `open_interest`/`oi_change_pct`.
+    OpenInterest {
+        symbol: Symbol,
+        ts_ms: i64,
+        value: f64,
+    },
+}
+
+/// Figures a source publishes once per trading day, keyed like the day's 1d candle.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Fundamentals {
+    pub symbol: Symbol,
+    /// Open time of the trading day's 1d bar (the date at 00:00 UTC), ms.
+    pub day_ms: i64,
+    /// Metric name → value (`turnover_rate`, `volume_ratio`, `pe`, `pb`, `total_mv`, …). A
+    /// value the source did not publish is left out, never sent as zero.
+    pub values: Vec<(String, f64)>,
+    /// True for history (sync of past days): stored and used for warm-up, never evaluated by
+    /// rules as if it happened now.
+    pub backfill: bool,
 }
 
 impl MarketEvent {
@@ -211,6 +235,8 @@ impl MarketEvent {
         match self {
             MarketEvent::Trade(t) => Some(&t.symbol),
             MarketEvent::Candle(c) | MarketEvent::Backfill(c) => Some(&c.symbol),
+            MarketEvent::Fundamentals(f) => Some(&f.symbol),
+            MarketEvent::OpenInterest { symbol, .. } => Some(symbol),
             MarketEvent::Reconnecting { .. } | MarketEvent::Heartbeat { .. } => None,
         }
     }

@@ -20,13 +20,21 @@ use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-pub const RULE_VERSION: u32 = 1;
+/// The newest rule format this app writes. Version 1 (comparisons and crossings only) is
+/// version 2 without the optional fields, so old exports load unchanged.
+pub const RULE_VERSION: u32 = 2;
 
 fn default_version() -> u32 {
     RULE_VERSION
 }
 fn default_true() -> bool {
     true
+}
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
@@ -42,17 +50,72 @@ pub struct RuleSpec {
     pub level: Level,
     #[serde(default)]
     pub frequency: Frequency,
+    /// Evaluate on every update of the live (partial) bar, or only when a bar closes.
+    #[serde(default)]
+    #[serde(skip_serializing_if = "EvalMode::is_live")]
+    #[ts(optional, as = "Option<EvalMode>")]
+    pub evaluate: EvalMode,
     /// Ms since the Unix epoch after which the rule no longer fires; null: open-ended.
     #[serde(default)]
     #[ts(type = "number | null")]
     pub expires_at: Option<i64>,
     #[serde(default = "default_true")]
     pub enabled: bool,
-    /// Message template; `{symbol}`, `{price}`, `{metric}`, `{value}`, `{rule}` are filled in.
+    /// Message template; `{symbol}`, `{price}`, `{metric}`, `{value}`, `{rule}`, `{level}`,
+    /// `{interval}` and `{reasons}` are filled in.
     #[serde(default)]
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub message: Option<String>,
+    /// Where the alert is delivered besides the app itself; absent: the OS notification.
+    #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub channels: Option<Channels>,
+}
+
+/// When a rule looks at the data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum EvalMode {
+    /// Every update of the bar that is still forming.
+    #[default]
+    Live,
+    /// Only the final values of a closed bar.
+    BarClose,
+}
+
+impl EvalMode {
+    pub fn is_live(&self) -> bool {
+        *self == EvalMode::Live
+    }
+}
+
+/// Delivery channels of one rule. The app's own alert list and the tray always get it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct Channels {
+    /// A native OS notification.
+    #[serde(default = "default_true")]
+    pub notification: bool,
+    /// The sound chosen for the alert's level (if sounds are on).
+    #[serde(default)]
+    pub sound: bool,
+    /// Names of configured webhooks (generic, Telegram, DingTalk, Feishu, Slack, Discord).
+    #[serde(default)]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<String>>", optional)]
+    pub webhooks: Vec<String>,
+}
+
+impl Default for Channels {
+    fn default() -> Self {
+        Channels {
+            notification: true,
+            sound: false,
+            webhooks: Vec::new(),
+        }
+    }
 }
 
 /// What a rule watches. At least one of the fields must be given.
@@ -112,12 +175,48 @@ impl<'de> Deserialize<'de> for Condition {
     }
 }
 
+/// One test of a metric, as TradingView words it:
+/// - `gt lt ge le crosses crosses_up crosses_down` compare with `value`;
+/// - `entering_channel exiting_channel inside_channel outside_channel` use `lower` and
+///   `upper` (each a number or a metric);
+/// - `moving_up moving_down` (by `value` in the metric's unit) and `moving_up_pct
+///   moving_down_pct` (by `value` %) look back `bars` closed bars.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct Comparison {
     pub metric: String,
     pub op: Op,
-    pub value: Operand,
+    #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub value: Option<Operand>,
+    #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub lower: Option<Operand>,
+    #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub upper: Option<Operand>,
+    /// Look-back of the moving operators, in bars of the rule's interval.
+    #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub bars: Option<u32>,
+}
+
+impl Comparison {
+    /// A comparison against one value (the common case).
+    pub fn new(metric: &str, op: Op, value: Operand) -> Self {
+        Comparison {
+            metric: metric.to_string(),
+            op,
+            value: Some(value),
+            lower: None,
+            upper: None,
+            bars: None,
+        }
+    }
 }
 
 /// The right-hand side: a number or another metric.
@@ -138,10 +237,29 @@ pub enum Op {
     Crosses,
     CrossesUp,
     CrossesDown,
+    EnteringChannel,
+    ExitingChannel,
+    InsideChannel,
+    OutsideChannel,
+    MovingUp,
+    MovingDown,
+    MovingUpPct,
+    MovingDownPct,
+}
+
+/// The shape of the right-hand side an operator takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OpKind {
+    /// `value`: a number or a metric.
+    Compare,
+    /// `lower` and `upper`.
+    Channel,
+    /// `value` (a number) within `bars`.
+    Moving,
 }
 
 impl Op {
-    pub const ALL: [Op; 7] = [
+    pub const ALL: [Op; 15] = [
         Op::Gt,
         Op::Lt,
         Op::Ge,
@@ -149,10 +267,34 @@ impl Op {
         Op::Crosses,
         Op::CrossesUp,
         Op::CrossesDown,
+        Op::EnteringChannel,
+        Op::ExitingChannel,
+        Op::InsideChannel,
+        Op::OutsideChannel,
+        Op::MovingUp,
+        Op::MovingDown,
+        Op::MovingUpPct,
+        Op::MovingDownPct,
     ];
     /// Edge operators need the previous sample to decide.
     pub fn is_edge(self) -> bool {
-        matches!(self, Op::Crosses | Op::CrossesUp | Op::CrossesDown)
+        matches!(
+            self,
+            Op::Crosses
+                | Op::CrossesUp
+                | Op::CrossesDown
+                | Op::EnteringChannel
+                | Op::ExitingChannel
+        )
+    }
+    pub fn kind(self) -> OpKind {
+        match self {
+            Op::EnteringChannel | Op::ExitingChannel | Op::InsideChannel | Op::OutsideChannel => {
+                OpKind::Channel
+            }
+            Op::MovingUp | Op::MovingDown | Op::MovingUpPct | Op::MovingDownPct => OpKind::Moving,
+            _ => OpKind::Compare,
+        }
     }
 }
 
@@ -178,6 +320,17 @@ pub struct Frequency {
     #[serde(default)]
     #[ts(type = "number")]
     pub cooldown_s: u64,
+    /// Hysteresis: after firing, fire again only once the condition has been false.
+    #[serde(default)]
+    #[serde(skip_serializing_if = "is_false")]
+    #[ts(optional, as = "Option<bool>")]
+    pub rearm: bool,
+    /// Pending period: the condition must hold over this many consecutive bars (0 or 1:
+    /// fire at once).
+    #[serde(default)]
+    #[serde(skip_serializing_if = "is_zero")]
+    #[ts(optional, as = "Option<u32>")]
+    pub hold_bars: u32,
 }
 
 impl RuleSpec {
@@ -204,20 +357,20 @@ mod tests {
     #[test]
     fn parses_the_documented_example_and_round_trips() {
         let r = RuleSpec::from_json(EXAMPLE).unwrap();
-        assert_eq!(r.version, 1);
+        assert_eq!(r.version, RULE_VERSION);
         assert_eq!(r.level, Level::High);
         let Condition::All { all } = &r.when else {
             panic!("not a group")
         };
         assert_eq!(
             all[1],
-            Condition::Cmp(Comparison {
-                metric: "price".into(),
-                op: Op::CrossesUp,
-                value: Operand::Metric {
+            Condition::Cmp(Comparison::new(
+                "price",
+                Op::CrossesUp,
+                Operand::Metric {
                     metric: "bb_upper".into()
                 }
-            })
+            ))
         );
         let back = serde_json::to_string(&r).unwrap();
         assert_eq!(RuleSpec::from_json(&back).unwrap(), r);
@@ -233,5 +386,49 @@ mod tests {
         assert!(e.contains("2m"), "{e}");
         let e = RuleSpec::from_json(r#"{"name":"x","target":{},"interval":"1m"}"#).unwrap_err();
         assert!(e.contains("missing field `when`"), "{e}");
+    }
+
+    #[test]
+    fn a_version_1_export_loads_and_new_fields_default() {
+        let v1 = EXAMPLE.replace("\"name\"", "\"version\": 1, \"name\"");
+        let r = RuleSpec::from_json(&v1).unwrap();
+        assert_eq!(r.version, 1);
+        assert_eq!(r.evaluate, EvalMode::Live);
+        assert!(!r.frequency.rearm && r.frequency.hold_bars == 0);
+        assert_eq!(r.channels, None);
+        // Defaults are not written back, so a v1 rule stays readable by a v1 app.
+        let back = serde_json::to_string(&r).unwrap();
+        assert!(!back.contains("evaluate") && !back.contains("rearm") && !back.contains("lower"));
+    }
+
+    #[test]
+    fn channel_and_moving_operators_parse() {
+        let j = r#"{"name":"c","target":{"source":"demo"},"interval":"5m","evaluate":"bar_close",
+            "when":{"any":[
+              {"metric":"price","op":"entering_channel","lower":{"metric":"bb_lower"},"upper":100},
+              {"metric":"price","op":"moving_up_pct","value":5,"bars":10}]},
+            "frequency":{"mode":"every_time","cooldown_s":60,"rearm":true,"hold_bars":2},
+            "channels":{"notification":false,"sound":true,"webhooks":["team-slack"]}}"#;
+        let r = RuleSpec::from_json(j).unwrap();
+        assert_eq!(r.evaluate, EvalMode::BarClose);
+        assert!(r.frequency.rearm);
+        assert_eq!(r.frequency.hold_bars, 2);
+        let Condition::Any { any } = &r.when else {
+            panic!("not a group")
+        };
+        let Condition::Cmp(c) = &any[0] else {
+            panic!("not a comparison")
+        };
+        assert_eq!(c.op.kind(), OpKind::Channel);
+        assert_eq!(c.upper, Some(Operand::Number(100.0)));
+        let Condition::Cmp(m) = &any[1] else {
+            panic!("not a comparison")
+        };
+        assert_eq!((m.op, m.bars), (Op::MovingUpPct, Some(10)));
+        assert_eq!(r.channels.as_ref().unwrap().webhooks, vec!["team-slack"]);
+        let back = serde_json::to_string(&r).unwrap();
+        assert_eq!(RuleSpec::from_json(&back).unwrap(), r);
+        let e = RuleSpec::from_json(&j.replace("\"bars\"", "\"bras\"")).unwrap_err();
+        assert!(e.contains("bras"), "{e}");
     }
 }

@@ -4,12 +4,18 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use ts_rs::TS;
+use tw_core::delivery::{DeliverySettings, QuietHours, WebhookConfig, WebhookKind};
+use tw_core::history::{AlertEntry, AlertQuery, AlertStats, AlertStatus, KeyCount};
 use tw_core::ipc::{
     ApiError, BinanceSettings, EngineStatus, ErrorCode, FeedHealth, FeedState, LiveBatch,
     NotifierStatus, RuleRecord, StorageStatus, UiEvent, WatchRow,
 };
 use tw_core::rule::{
     Comparison, Condition, Frequency, FrequencyMode, Op, Operand, RuleSpec, Target,
+};
+use tw_core::ui::{
+    ConnectionCheck, ConnectionTest, IndicatorLine, IndicatorSeries, PreviewHit, RulePreview,
+    SymbolMatch, UiSettings, WatchlistInfo,
 };
 use tw_core::{Alert, Candle, Interval, Level};
 
@@ -42,6 +48,24 @@ fn export_all(dir: &Path) {
         Candle,
         Interval,
         Level,
+        AlertEntry,
+        AlertQuery,
+        AlertStats,
+        AlertStatus,
+        KeyCount,
+        DeliverySettings,
+        QuietHours,
+        WebhookConfig,
+        WebhookKind,
+        ConnectionCheck,
+        ConnectionTest,
+        IndicatorLine,
+        IndicatorSeries,
+        PreviewHit,
+        RulePreview,
+        SymbolMatch,
+        UiSettings,
+        WatchlistInfo,
     );
 }
 

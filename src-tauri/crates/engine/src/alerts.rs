@@ -1,29 +1,57 @@
-//! The alert stage: write the alert first, then fan it out. A slow or failing sink never
-//! blocks detection and never loses the alert.
+//! The alert stage: write the alert first, then fan it out (the UI, OS notifications through
+//! storm control / quiet hours / pause, sounds, webhooks). A slow or failing sink never blocks
+//! detection and never loses the alert.
 
+use crate::storm::{Gate, Notice};
+use crate::webhook::{self, Message, RetryPolicy, WebhookWorker};
+use serde::Serialize;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{broadcast, mpsc, oneshot};
-use tw_analytics::rules::Fired;
+use tw_analytics::rules::{Fired, RulePaused};
+use tw_core::delivery::{DeliverySettings, WebhookConfig};
 use tw_core::ipc::NotifierStatus;
-use tw_core::Alert;
-use tw_os::{Notification, Notifier};
+use tw_core::{Alert, Level, SharedClock};
+use tw_os::{Notification, Notifier, Secrets};
 use tw_store::Store;
 
 pub enum AlertMsg {
     Fired(Fired),
+    /// The circuit breaker paused a rule.
+    RulePaused(RulePaused),
+    /// New delivery settings (storm control, quiet hours, sounds, webhooks).
+    Settings(DeliverySettings),
     Flush(oneshot::Sender<()>),
+}
+
+/// A notification as shown (or that would be shown, with OS notifications off): for the UI,
+/// which also plays the level's sound when `sound` is set.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NoticeEvent {
+    pub title: String,
+    pub body: String,
+    pub level: Level,
+    pub sound: bool,
+    /// How many alerts it stands for (1, or a group / digest).
+    pub alerts: usize,
 }
 
 pub struct Dispatcher {
     pub store: Store,
     pub ui: broadcast::Sender<Alert>,
+    pub notices: broadcast::Sender<NoticeEvent>,
     pub notifier: Option<Notifier>,
     pub notifier_status: Arc<Mutex<NotifierStatus>>,
     pub paused: Arc<AtomicBool>,
     /// Told when a `once` rule has fired and switched itself off.
     pub rules_changed: mpsc::UnboundedSender<i64>,
+    pub clock: SharedClock,
+    pub settings: DeliverySettings,
+    /// Where webhook URLs and tokens are kept; `None`: webhooks off.
+    pub secrets: Option<Secrets>,
+    pub webhook_policy: RetryPolicy,
 }
 
 /// Title of the OS notification for an alert.
@@ -35,10 +63,40 @@ pub fn summary(a: &Alert) -> String {
     format!("{} · {} [{}]", a.rule_name, code, a.level.as_str())
 }
 
+/// How often held notifications and storm windows are looked at when nothing else happens.
+const TICK_MS: i64 = 1_000;
+
+struct Hook {
+    cfg: WebhookConfig,
+    worker: WebhookWorker,
+    task: tokio::task::JoinHandle<()>,
+}
+
 impl Dispatcher {
-    pub async fn run(self, mut rx: mpsc::Receiver<AlertMsg>) {
+    pub async fn run(mut self, mut rx: mpsc::Receiver<AlertMsg>) {
+        // A looping sleeper on the engine's clock: a manual clock waits for it to settle.
+        let _guard = self.clock.register();
         let mut in_flight = tokio::task::JoinSet::new();
-        while let Some(msg) = rx.recv().await {
+        let mut gate = Gate::new(self.settings.clone());
+        let mut hooks = self.start_webhooks().await;
+        loop {
+            let now = self.clock.now_ms();
+            let deadline = gate
+                .next_deadline()
+                .map_or(now + TICK_MS, |d| d.min(now + TICK_MS));
+            let msg = tokio::select! {
+                biased;
+                m = rx.recv() => m,
+                _ = self.clock.sleep_until(deadline) => {
+                    let paused = self.paused.load(Ordering::Relaxed);
+                    for n in gate.tick(self.clock.now_ms(), paused) {
+                        self.show(n, &mut in_flight);
+                    }
+                    while in_flight.try_join_next().is_some() {}
+                    continue;
+                }
+            };
+            let Some(msg) = msg else { break };
             match msg {
                 AlertMsg::Fired(f) => {
                     let alert = self.persist(f.alert).await;
@@ -56,46 +114,153 @@ impl Dispatcher {
                         let _ = self.rules_changed.send(alert.rule_id);
                     }
                     let _ = self.ui.send(alert.clone());
-                    if let (Some(n), false) = (&self.notifier, self.paused.load(Ordering::Relaxed))
-                    {
-                        let (n, status) = (n.clone(), self.notifier_status.clone());
-                        in_flight.spawn(async move {
-                            let note = Notification {
-                                summary: summary(&alert),
-                                body: alert.message.clone(),
-                                level: alert.level,
-                            };
-                            let result = n.send(&note).await;
-                            let mut st = status.lock().unwrap();
-                            match result {
-                                Ok(()) => {
-                                    *st = NotifierStatus {
-                                        available: true,
-                                        error: None,
-                                    }
-                                }
-                                Err(e) => {
-                                    tracing::warn!(
-                                        "notification for alert {} not shown: {e}",
-                                        alert.id
-                                    );
-                                    *st = NotifierStatus {
-                                        available: false,
-                                        error: Some(e.to_string()),
-                                    };
-                                }
-                            }
-                        });
+                    let paused = self.paused.load(Ordering::Relaxed);
+                    let now = self.clock.now_ms();
+                    let notices = if f.channels.notification {
+                        gate.offer(&alert, now, paused)
+                    } else {
+                        gate.tick(now, paused)
+                    };
+                    for n in notices {
+                        let sound = f.channels.sound && matches!(&n, Notice::One(_));
+                        self.show_with(n, sound, &mut in_flight);
+                    }
+                    for name in &f.channels.webhooks {
+                        send_to_hook(&hooks, name, &alert);
                     }
                     while in_flight.try_join_next().is_some() {}
                 }
+                AlertMsg::RulePaused(p) => {
+                    tracing::warn!(
+                        "rule {} ({}) paused until {}: it fired {} times in {} s",
+                        p.rule_id,
+                        p.rule_name,
+                        p.until_ms,
+                        p.fired,
+                        p.window_ms / 1000
+                    );
+                    let n = Notice::RulePaused {
+                        rule_name: p.rule_name,
+                        fired: p.fired,
+                        window_s: p.window_ms / 1000,
+                        minutes: (p.until_ms - self.clock.now_ms()).max(0) / 60_000,
+                    };
+                    self.show(n, &mut in_flight);
+                }
+                AlertMsg::Settings(s) => {
+                    gate.set_settings(s.clone());
+                    self.settings = s;
+                    for (_, h) in hooks.drain() {
+                        h.task.abort();
+                    }
+                    hooks = self.start_webhooks().await;
+                }
                 AlertMsg::Flush(ack) => {
+                    let paused = self.paused.load(Ordering::Relaxed);
+                    for n in gate.tick(self.clock.now_ms(), paused) {
+                        self.show(n, &mut in_flight);
+                    }
                     while in_flight.join_next().await.is_some() {}
                     let _ = ack.send(());
                 }
             }
         }
         while in_flight.join_next().await.is_some() {}
+    }
+
+    async fn start_webhooks(&self) -> HashMap<String, Hook> {
+        let mut hooks = HashMap::new();
+        let Some(secrets) = &self.secrets else {
+            return hooks;
+        };
+        let client = match reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .build()
+        {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::error!("webhooks are off: cannot build an HTTP client: {e}");
+                return hooks;
+            }
+        };
+        for cfg in self.settings.webhooks.iter().filter(|c| c.enabled) {
+            let secret = match secrets.get(&webhook::secret_name(&cfg.name)).await {
+                Ok(Some(s)) => s,
+                Ok(None) => {
+                    tracing::warn!("webhook {} has no URL or token in the keyring", cfg.name);
+                    continue;
+                }
+                Err(e) => {
+                    tracing::warn!("webhook {}: {e}", cfg.name);
+                    continue;
+                }
+            };
+            let (worker, task) = webhook::spawn_worker(
+                client.clone(),
+                self.clock.clone(),
+                self.webhook_policy,
+                cfg.clone(),
+                secret,
+                None,
+            );
+            hooks.insert(
+                cfg.name.clone(),
+                Hook {
+                    cfg: cfg.clone(),
+                    worker,
+                    task,
+                },
+            );
+        }
+        hooks
+    }
+
+    fn show(&self, n: Notice, in_flight: &mut tokio::task::JoinSet<()>) {
+        self.show_with(n, false, in_flight)
+    }
+
+    fn show_with(&self, n: Notice, sound: bool, in_flight: &mut tokio::task::JoinSet<()>) {
+        let level = n.level();
+        let note = Notification {
+            summary: n.title(),
+            body: n.body(),
+            level,
+        };
+        let alerts = match &n {
+            Notice::One(_) => 1,
+            Notice::Group { count, .. } | Notice::Digest { count, .. } => *count,
+            Notice::RulePaused { .. } => 0,
+        };
+        let _ = self.notices.send(NoticeEvent {
+            title: note.summary.clone(),
+            body: note.body.clone(),
+            level,
+            sound: sound && self.settings.sound_levels.contains(&level),
+            alerts,
+        });
+        let Some(notifier) = &self.notifier else {
+            return;
+        };
+        let (notifier, status) = (notifier.clone(), self.notifier_status.clone());
+        in_flight.spawn(async move {
+            let result = notifier.send(&note).await;
+            let mut st = status.lock().unwrap();
+            match result {
+                Ok(()) => {
+                    *st = NotifierStatus {
+                        available: true,
+                        error: None,
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!("notification {:?} not shown: {e}", note.summary);
+                    *st = NotifierStatus {
+                        available: false,
+                        error: Some(e.to_string()),
+                    };
+                }
+            }
+        });
     }
 
     /// Writes the alert, retrying while the store says it may succeed later. If it still
@@ -126,3 +291,30 @@ impl Dispatcher {
         alert
     }
 }
+
+fn send_to_hook(hooks: &HashMap<String, Hook>, name: &str, alert: &Alert) {
+    let Some(h) = hooks.get(name) else {
+        tracing::debug!(
+            "alert {} names webhook {name}, which is not set up",
+            alert.id
+        );
+        return;
+    };
+    if alert.level < h.cfg.min_level {
+        return;
+    }
+    let msg = Message {
+        title: summary(alert),
+        body: alert.message.clone(),
+        alert: Some(alert.clone()),
+    };
+    if h.worker.tx.try_send(msg).is_err() {
+        tracing::warn!(
+            "webhook {name} is behind; alert {} not sent there (it is stored)",
+            alert.id
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -34,7 +34,7 @@ pub(crate) struct Shared {
     storage_error: Option<String>,
     writer_health: WriterHealth,
     pub(crate) clock: SharedClock,
-    live: LiveState,
+    pub(crate) live: LiveState,
     feeds: Vec<HealthCell>,
     alerts: broadcast::Sender<Alert>,
     paused: Arc<AtomicBool>,

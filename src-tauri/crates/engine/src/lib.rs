@@ -2,14 +2,30 @@
 //! [`EngineHandle`] that the Tauri shell and the headless CLI share. Knows nothing of Tauri.
 
 mod alerts;
+mod binance_api;
 mod config;
 mod defaults;
+mod delivery_api;
 mod engine;
 mod error;
+mod history_api;
 mod live;
+mod radar;
+mod retention;
+mod rules_stage;
 mod sources;
+mod stocks_api;
+mod storm;
+mod ui_api;
+pub mod webhook;
 
+pub use alerts::NoticeEvent;
+pub use binance_api::validate_binance_settings;
 pub use config::EngineConfig;
+pub use delivery_api::validate_settings;
 pub use engine::{Engine, EngineHandle};
 pub use error::EngineError;
+pub use radar::MAX_RADAR_ROWS;
+pub use history_api::{parse_rules_file, rules_file};
+pub use ui_api::{validate_ui_settings, CHART_METRICS, PREVIEW_DAYS};
 pub use tw_os::{Notification, Notifier, Secrets};

@@ -46,6 +46,12 @@ impl LiveState {
         }
     }
 
+    /// (human name, simulated) of a symbol, whether or not it has a row yet.
+    pub fn name_of(&self, symbol: &str) -> (String, bool) {
+        let row = self.blank_row(symbol);
+        (row.name, row.simulated)
+    }
+
     pub fn apply(&self, u: &SeriesUpdate) {
         let sym = u.symbol.as_str();
         let mut g = self.inner.lock().unwrap();
@@ -91,6 +97,23 @@ impl LiveState {
             .iter()
             .map(|s| g.rows.get(s).cloned().unwrap_or_else(|| self.blank_row(s)))
             .collect()
+    }
+
+    /// Every symbol the running feeds name or have sent: (symbol, name, simulated), for the
+    /// symbol search.
+    pub fn known(&self) -> Vec<(String, String, bool)> {
+        let g = self.inner.lock().unwrap();
+        let mut out: Vec<(String, String, bool)> = self
+            .names
+            .iter()
+            .map(|(s, (n, sim))| (s.clone(), n.clone(), *sim))
+            .collect();
+        for (s, r) in &g.rows {
+            if !self.names.contains_key(s) {
+                out.push((s.clone(), r.name.clone(), r.simulated));
+            }
+        }
+        out
     }
 
     /// The live (possibly unwritten) bar of a symbol.

@@ -4,11 +4,11 @@ use crate::{Result, Store};
 use std::collections::BTreeMap;
 use tw_core::{Alert, Interval, Level};
 
-const COLUMNS: &str =
+pub(crate) const COLUMNS: &str =
     "id, rule_id, rule_name, symbol, interval, level, fired_at, bar_time, message, metrics";
 
 #[derive(sqlx::FromRow)]
-struct AlertRow {
+pub(crate) struct AlertRow {
     id: i64,
     rule_id: i64,
     rule_name: String,
@@ -66,7 +66,7 @@ impl Store {
         rows.into_iter().map(|r| self.alert(r)).collect()
     }
 
-    fn alert(&self, r: AlertRow) -> Result<Alert> {
+    pub(crate) fn alert(&self, r: AlertRow) -> Result<Alert> {
         let id = r.id;
         let interval = Interval::parse(&r.interval).ok_or_else(|| {
             self.corrupt(format!("alert {id} has unknown interval {:?}", r.interval))

@@ -17,6 +17,7 @@ mod rule_state;
 mod rules;
 mod settings;
 mod stocks;
+mod watchlist_admin;
 mod watchlists;
 mod writer;
 

@@ -38,7 +38,10 @@ impl Retention {
     pub async fn load(store: &Store) -> Result<Retention> {
         let mut r = Retention::default();
         for i in Interval::ALL {
-            if let Some(v) = store.setting(&format!("retention.{}_days", i.as_str())).await? {
+            if let Some(v) = store
+                .setting(&format!("retention.{}_days", i.as_str()))
+                .await?
+            {
                 let days: u32 = parse_setting(&v, &format!("retention.{}_days", i.as_str()))?;
                 r.keep_days.insert(i, (days > 0).then_some(days));
             }
@@ -56,9 +59,9 @@ impl Retention {
 }
 
 fn parse_setting<T: std::str::FromStr>(v: &str, key: &str) -> Result<T> {
-    v.trim().parse().map_err(|_| {
-        StoreError::Corrupt(format!("setting {key} = {v:?} is not a whole number"))
-    })
+    v.trim()
+        .parse()
+        .map_err(|_| StoreError::Corrupt(format!("setting {key} = {v:?} is not a whole number")))
 }
 
 /// Rows, time range and count of the candles of one interval.
@@ -130,13 +133,15 @@ impl Store {
         .await?;
         let mut intervals: Vec<IntervalInfo> = rows
             .into_iter()
-            .map(|(interval, candles, symbols, oldest, newest)| IntervalInfo {
-                interval,
-                candles,
-                symbols,
-                oldest,
-                newest,
-            })
+            .map(
+                |(interval, candles, symbols, oldest, newest)| IntervalInfo {
+                    interval,
+                    candles,
+                    symbols,
+                    oldest,
+                    newest,
+                },
+            )
             .collect();
         let order = |s: &str| Interval::parse(s).map(|i| i as usize).unwrap_or(usize::MAX);
         intervals.sort_by_key(|i| order(&i.interval));
@@ -190,7 +195,11 @@ impl Store {
         if interval.is_none() {
             q = q.bind(iv);
         }
-        let done = q.bind(cutoff_ms).bind(batch as i64).execute(self.pool()).await?;
+        let done = q
+            .bind(cutoff_ms)
+            .bind(batch as i64)
+            .execute(self.pool())
+            .await?;
         Ok(done.rows_affected())
     }
 
@@ -201,7 +210,9 @@ impl Store {
             let Some(days) = days else { continue };
             let cutoff = now_ms - *days as i64 * 86_400_000;
             loop {
-                let n = self.delete_candles_before(Some(*interval), cutoff, batch).await?;
+                let n = self
+                    .delete_candles_before(Some(*interval), cutoff, batch)
+                    .await?;
                 rep.by_age += n;
                 rep.batches += 1;
                 tokio::task::yield_now().await;
@@ -214,11 +225,15 @@ impl Store {
             rep.by_count += self.prune_by_count(max, batch, &mut rep.batches).await?;
         }
         if let Some(max_bytes) = r.max_db_bytes {
-            rep.by_size += self.prune_by_size(max_bytes, batch, &mut rep.batches).await?;
+            rep.by_size += self
+                .prune_by_size(max_bytes, batch, &mut rep.batches)
+                .await?;
         }
         if rep.total() > 0 {
             // Give freed pages back to the file system when the file allows it.
-            sqlx::query("PRAGMA incremental_vacuum").execute(self.pool()).await?;
+            sqlx::query("PRAGMA incremental_vacuum")
+                .execute(self.pool())
+                .await?;
         }
         Ok(rep)
     }
@@ -274,9 +289,15 @@ impl Store {
         let used = |s: &Store| {
             let s = s.clone();
             async move {
-                let page: i64 = sqlx::query_scalar("PRAGMA page_size").fetch_one(s.pool()).await?;
-                let count: i64 = sqlx::query_scalar("PRAGMA page_count").fetch_one(s.pool()).await?;
-                let free: i64 = sqlx::query_scalar("PRAGMA freelist_count").fetch_one(s.pool()).await?;
+                let page: i64 = sqlx::query_scalar("PRAGMA page_size")
+                    .fetch_one(s.pool())
+                    .await?;
+                let count: i64 = sqlx::query_scalar("PRAGMA page_count")
+                    .fetch_one(s.pool())
+                    .await?;
+                let free: i64 = sqlx::query_scalar("PRAGMA freelist_count")
+                    .fetch_one(s.pool())
+                    .await?;
                 Ok::<u64, StoreError>(((count - free).max(0) * page) as u64)
             }
         };
@@ -290,7 +311,9 @@ impl Store {
                 let Some(oldest) = oldest else { break };
                 // One hour of this interval's oldest data per step.
                 let cutoff = oldest + interval.millis().max(3_600_000);
-                let n = self.delete_candles_before(Some(interval), cutoff, batch).await?;
+                let n = self
+                    .delete_candles_before(Some(interval), cutoff, batch)
+                    .await?;
                 removed += n;
                 *batches += 1;
                 tokio::task::yield_now().await;
@@ -303,7 +326,9 @@ impl Store {
     pub async fn vacuum(&self) -> Result<()> {
         sqlx::query("VACUUM").execute(self.pool()).await?;
         // In WAL mode the rewritten pages land in the WAL first: fold them back in.
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(self.pool()).await?;
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(self.pool())
+            .await?;
         Ok(())
     }
 

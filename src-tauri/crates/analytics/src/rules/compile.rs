@@ -5,7 +5,7 @@ use crate::metric::MetricKey;
 use tw_core::rule::{
     Comparison, Condition, FrequencyMode, Op, OpKind, Operand, RuleSpec, RULE_VERSION,
 };
-use tw_core::{Interval, Symbol};
+use tw_core::Symbol;
 
 /// A rule the user must fix: `field` is a path into the rule's JSON (`when.all[1].metric`).
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -90,12 +90,8 @@ pub fn compile(id: i64, spec: &RuleSpec, now_ms: Option<i64>) -> Result<Compiled
             ));
         }
     }
-    if spec.interval != Interval::M1 {
-        return Err(err(
-            "interval",
-            format!("{} bars are not built yet; use 1m", spec.interval),
-        ));
-    }
+    // Every interval (1m … 1d) is built by the series stage (rolled up from finer bars where
+    // a source does not send it), so a rule may name any of them.
     let cond = compile_cond(&spec.when, "when", 0)?;
     if spec.frequency.cooldown_s > MAX_COOLDOWN_S {
         return Err(err(
@@ -349,11 +345,6 @@ mod tests {
                     .replace("\"symbols\":[\"demo:ALPHA\"]", ""),
                 "target",
                 "at least one",
-            ),
-            (
-                base(r#"{"metric":"price","op":"gt","value":1}"#).replace("\"1m\"", "\"1h\""),
-                "interval",
-                "use 1m",
             ),
             (
                 base(r#"{"metric":"price","op":"inside_channel","value":3}"#),

@@ -1,6 +1,7 @@
 //! One (symbol, interval) series: the bar being built, its indicators and its detector.
 
-use super::{SeriesConfig, SeriesUpdate};
+use super::extras::Extras;
+use super::{Flagged, SeriesConfig, SeriesUpdate};
 use crate::anomaly::{BarDetector, BarScores};
 use crate::indicators::{Bar, IndicatorSet};
 use crate::metric::{MetricKey, Metrics};
@@ -25,6 +26,10 @@ pub(super) struct IntervalSeries {
     pub last_scores: BarScores,
     /// The detector's scores of the last closed bar (what a scan of history reports).
     pub last_closed_scores: BarScores,
+    /// Live updates the detector flagged since the book last drained them.
+    pub flagged: Vec<Flagged>,
+    /// The symbol's latest fundamentals and open interest.
+    pub extras: Extras,
 }
 
 impl IntervalSeries {
@@ -42,6 +47,8 @@ impl IntervalSeries {
             prev: None,
             last_scores: BarScores::default(),
             last_closed_scores: BarScores::default(),
+            flagged: Vec::new(),
+            extras: Extras::default(),
         }
     }
 
@@ -94,6 +101,7 @@ impl IntervalSeries {
         m.set(MetricKey::EwmaVol, scores.ewma_vol);
         m.set(MetricKey::Cusum, scores.cusum);
         m.set(MetricKey::AnomalyScore, scores.anomaly_score);
+        self.extras.write(self.interval, bar.open_time, &mut m);
         if closing {
             self.last_closed_scores = scores.clone();
         }
@@ -129,6 +137,18 @@ impl IntervalSeries {
         } else {
             None
         };
+        if live && self.last_scores.flagged {
+            self.flagged.push(Flagged {
+                symbol: self.symbol.clone(),
+                interval: self.interval,
+                open_time: bar.open_time,
+                at_ms,
+                closed: closing,
+                price: bar.close,
+                score: self.last_scores.anomaly_score.unwrap_or(0.0),
+                reasons: self.last_scores.reasons.clone(),
+            });
+        }
         SeriesUpdate {
             symbol: self.symbol.clone(),
             interval: self.interval,

@@ -2,6 +2,7 @@
 //! candles), rolls them up into 5m, 15m, 1h, 4h and 1d where the source does not send those
 //! itself, and computes the indicators and anomaly scores of every update.
 
+mod extras;
 mod interval;
 #[cfg(test)]
 mod tests;
@@ -9,6 +10,7 @@ mod tests;
 use crate::anomaly::{BarScores, DetectorConfig};
 use crate::indicators::IndicatorConfig;
 use crate::metric::{MetricKey, Metrics};
+use extras::{Extras, OpenInterest};
 use interval::IntervalSeries;
 use std::collections::HashMap;
 use tw_core::{Candle, Interval, MarketEvent, Symbol};
@@ -52,6 +54,20 @@ pub struct SeriesUpdate {
     pub prev: Option<Metrics>,
 }
 
+/// A live update the detector flagged, with its reasons in words (for the radar and the
+/// anomaly stream). Partial bars are flagged as they stand; `closed` marks the final word.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Flagged {
+    pub symbol: Symbol,
+    pub interval: Interval,
+    pub open_time: i64,
+    pub at_ms: i64,
+    pub closed: bool,
+    pub price: f64,
+    pub score: f64,
+    pub reasons: Vec<String>,
+}
+
 fn slot(i: Interval) -> usize {
     Interval::ALL.iter().position(|x| *x == i).unwrap_or(0)
 }
@@ -63,6 +79,8 @@ struct SymbolSeries {
     native: [bool; 6],
     /// The finest interval with data: the coarser ones are rolled up from it.
     base: Option<Interval>,
+    extras: Extras,
+    open_interest: OpenInterest,
 }
 
 impl SymbolSeries {
@@ -71,6 +89,31 @@ impl SymbolSeries {
             series: Default::default(),
             native: [false; 6],
             base: None,
+            extras: Extras::default(),
+            open_interest: OpenInterest::default(),
+        }
+    }
+
+    fn set_extras(&mut self, x: Extras) {
+        self.extras = x;
+        for s in self.series.iter_mut().flatten() {
+            s.extras = x;
+        }
+    }
+
+    /// Moves the flagged updates of every series out (into `into` when it is collected).
+    fn drain_flagged(&mut self, into: Option<&mut Vec<Flagged>>) {
+        match into {
+            Some(v) => {
+                for s in self.series.iter_mut().flatten() {
+                    v.append(&mut s.flagged);
+                }
+            }
+            None => {
+                for s in self.series.iter_mut().flatten() {
+                    s.flagged.clear();
+                }
+            }
         }
     }
 
@@ -81,8 +124,10 @@ impl SymbolSeries {
         cfg: &SeriesConfig,
         tracked: &[MetricKey],
     ) -> &mut IntervalSeries {
+        let extras = self.extras;
         self.series[slot(i)].get_or_insert_with(|| {
             let mut s = IntervalSeries::new(sym.clone(), i, cfg);
+            s.extras = extras;
             for k in tracked {
                 s.track(*k);
             }
@@ -132,6 +177,8 @@ pub struct SeriesBook {
     cfg: SeriesConfig,
     symbols: HashMap<Symbol, SymbolSeries>,
     tracked: Vec<MetricKey>,
+    /// Flagged live updates not yet taken; `None` when nobody takes them.
+    flagged: Option<Vec<Flagged>>,
 }
 
 impl SeriesBook {
@@ -140,7 +187,24 @@ impl SeriesBook {
             cfg,
             symbols: HashMap::new(),
             tracked: Vec::new(),
+            flagged: None,
         }
+    }
+
+    /// Keeps the flagged live updates for [`SeriesBook::take_flagged`] (off by default, so
+    /// a scan or a benchmark that never takes them does not pile them up).
+    pub fn collect_flagged(&mut self, on: bool) {
+        self.flagged = on.then(Vec::new);
+    }
+
+    /// The live updates the detector flagged since the last call, oldest first.
+    pub fn take_flagged(&mut self) -> Vec<Flagged> {
+        self.flagged.as_mut().map(std::mem::take).unwrap_or_default()
+    }
+
+    /// The periods of `sma(n)`/`ema(n)` computed beyond the defaults.
+    pub fn tracked(&self) -> &[MetricKey] {
+        &self.tracked
     }
 
     pub fn config(&self) -> &SeriesConfig {
@@ -206,6 +270,7 @@ impl SeriesBook {
                 s.get(&t.symbol, Interval::M1, cfg, tracked)
                     .on_trade(t, cfg, out);
                 s.roll_up(&t.symbol, from, cfg, tracked, out);
+                s.drain_flagged(self.flagged.as_mut());
             }
             MarketEvent::Candle(c) | MarketEvent::Backfill(c) => {
                 let live = matches!(ev, MarketEvent::Candle(_));
@@ -225,11 +290,38 @@ impl SeriesBook {
                 if s.base == Some(c.interval) {
                     s.roll_up(&c.symbol, from, cfg, tracked, out);
                 }
+                s.drain_flagged(self.flagged.as_mut());
             }
-            // Per-day fundamentals (Tushare daily_basic, moneyflow) and open interest are not
-            // turned into metrics yet.
-            MarketEvent::Fundamentals(_) => {}
-            MarketEvent::OpenInterest { .. } => {}
+            // Figures that are not candles become metrics of the symbol's next updates.
+            MarketEvent::Fundamentals(f) => {
+                let s = self
+                    .symbols
+                    .entry(f.symbol.clone())
+                    .or_insert_with(SymbolSeries::new);
+                let mut x = s.extras;
+                if x.apply_fundamentals(f) {
+                    s.set_extras(x);
+                }
+            }
+            MarketEvent::OpenInterest {
+                symbol,
+                ts_ms,
+                value,
+            } => {
+                let s = self
+                    .symbols
+                    .entry(symbol.clone())
+                    .or_insert_with(SymbolSeries::new);
+                if let Some((oi, change)) =
+                    s.open_interest
+                        .push(*ts_ms, *value, cfg.change_window_ms)
+                {
+                    let mut x = s.extras;
+                    x.open_interest = Some(oi);
+                    x.oi_change_pct = change;
+                    s.set_extras(x);
+                }
+            }
             MarketEvent::Heartbeat { source, at_ms } => {
                 for (sym, s) in self.symbols.iter_mut() {
                     if sym.source() != source {
@@ -246,6 +338,7 @@ impl SeriesBook {
                     for x in s.series.iter_mut().flatten() {
                         x.close_due(*at_ms, cfg, out);
                     }
+                    s.drain_flagged(self.flagged.as_mut());
                 }
             }
             MarketEvent::Reconnecting { source, .. } => {

@@ -299,3 +299,96 @@ fn a_sources_own_coarser_candles_win_and_daily_only_sources_feed_1d_directly() {
     assert_eq!(last.get(MetricKey::Sma(20)), Some(10.5));
     assert!(last.get(MetricKey::Rsi).is_some() && last.get(MetricKey::Atr).is_some());
 }
+
+#[test]
+fn fundamentals_and_open_interest_become_metrics_of_the_symbols_updates() {
+    use tw_core::Fundamentals;
+    const DAY: i64 = 86_400_000;
+    let stock = Symbol::new("tushare", "600519.SH");
+    let day = |i: i64, close: f64| {
+        MarketEvent::Candle(Candle {
+            symbol: stock.clone(),
+            interval: Interval::D1,
+            open_time: 20_000 * DAY + i * DAY,
+            open: close,
+            high: close,
+            low: close,
+            close,
+            volume: 1e6,
+            quote_volume: 1e9,
+            trades: 0,
+            closed: true,
+        })
+    };
+    let mut book = SeriesBook::new(SeriesConfig::default());
+    let before = run_all(&mut book, &[day(0, 1500.0)]);
+    assert_eq!(before[0].metrics.get(MetricKey::Pe), None);
+    let facts = |i: i64, values: &[(&str, f64)]| {
+        MarketEvent::Fundamentals(Fundamentals {
+            symbol: stock.clone(),
+            day_ms: 20_000 * DAY + i * DAY,
+            values: values.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+            backfill: false,
+        })
+    };
+    let ups = run_all(
+        &mut book,
+        &[
+            facts(
+                1,
+                &[
+                    ("turnover_rate", 0.35),
+                    ("volume_ratio", 1.8),
+                    ("pe", 27.1),
+                    ("pb", 8.4),
+                ],
+            ),
+            facts(1, &[("main_net_inflow", 3.2e8)]),
+            day(1, 1510.0),
+        ],
+    );
+    let m = &ups.last().unwrap().metrics;
+    assert_eq!(m.get(MetricKey::TurnoverRate), Some(0.35));
+    assert_eq!(m.get(MetricKey::Pe), Some(27.1));
+    assert_eq!(m.get(MetricKey::Pb), Some(8.4));
+    assert_eq!(m.get(MetricKey::NetInflow), Some(3.2e8));
+    assert_eq!(
+        m.get(MetricKey::VolumeRatio),
+        Some(1.8),
+        "the source's own 量比 wins on its day"
+    );
+
+    // Open interest of a futures contract, 1m bars from trades.
+    let perp = Symbol::new("binance-usdm", "BTCUSDT");
+    let oi = |t: i64, value: f64| MarketEvent::OpenInterest {
+        symbol: perp.clone(),
+        ts_ms: t,
+        value,
+    };
+    let print = |t: i64| {
+        MarketEvent::Trade(Trade {
+            symbol: perp.clone(),
+            ts_ms: t,
+            price: 90_000.0,
+            qty: 1.0,
+        })
+    };
+    let ups = run(
+        &mut book,
+        &[
+            oi(T0, 80_000.0),
+            print(T0 + 1),
+            oi(T0 + 13 * 3_600_000, 100_000.0),
+            print(T0 + 13 * 3_600_000 + 1),
+        ],
+    );
+    assert_eq!(ups[0].metrics.get(MetricKey::OpenInterest), Some(80_000.0));
+    assert_eq!(
+        ups[0].metrics.get(MetricKey::OiChangePct),
+        None,
+        "no change before half the look-back is covered"
+    );
+    let last = &ups.last().unwrap().metrics;
+    assert_eq!(last.get(MetricKey::OpenInterest), Some(100_000.0));
+    assert!((last.get(MetricKey::OiChangePct).unwrap() - 25.0).abs() < 1e-9);
+}

@@ -437,3 +437,30 @@ fn message_templates_fill_placeholders_once() {
     let f = b.on_update(&upd("demo:ALPHA", T0 + 1, 101.5, false), T0 + 1);
     assert_eq!(f[0].alert.message, "[high] ALPHA 1m: rule 1");
 }
+
+#[test]
+fn a_rule_listens_to_its_own_interval_only() {
+    let mut b = book(vec![spec_rule(
+        1,
+        r#"{"name":"hourly","target":{"symbols":["demo:ALPHA"]},"interval":"1h",
+            "when":{"metric":"price","op":"gt","value":100},"frequency":{"mode":"once_per_bar"}}"#,
+    )]);
+    let minute = upd("demo:ALPHA", T0 + 1, 101.0, false);
+    assert!(b.on_update(&minute, T0 + 1).is_empty(), "a 1m update");
+    let mut hour = minute.clone();
+    hour.interval = Interval::H1;
+    hour.bar.interval = Interval::H1;
+    hour.bar.open_time = Interval::H1.floor(T0 + 1);
+    assert_eq!(b.on_update(&hour, T0 + 1).len(), 1);
+    // Stale is judged by the rule's interval: 30 min old is still fresh for an hourly bar.
+    let mut later = hour.clone();
+    later.at_ms += 3_600_000;
+    later.bar.open_time += 3_600_000;
+    assert_eq!(b.on_update(&later, later.at_ms + 1_800_000).len(), 1);
+    later.at_ms += 3_600_000;
+    later.bar.open_time += 3_600_000;
+    assert!(
+        b.on_update(&later, later.at_ms + 3_700_000).is_empty(),
+        "older than its interval"
+    );
+}

@@ -1,0 +1,125 @@
+//! IPC types of the UI's own views: named watchlists, symbol search, the chart's indicator
+//! series, the rule preview and the look-and-feel settings. Exported to TypeScript with the
+//! rest of the contract.
+
+use crate::alert::Level;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// A named watchlist and its symbols, in the user's order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct WatchlistInfo {
+    pub name: String,
+    pub symbols: Vec<String>,
+}
+
+/// One hit of the symbol search.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SymbolMatch {
+    /// `source:CODE`.
+    pub symbol: String,
+    pub name: String,
+    pub source: String,
+    /// Pinyin initials of an A-share's name (`payh` for 平安银行); `null` elsewhere.
+    pub pinyin: Option<String>,
+    pub simulated: bool,
+}
+
+/// Indicator values over the bars of one chart, computed by the same series code the rules
+/// read: `values[i]` belongs to `times[i]`; `null` while the indicator warms up.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct IndicatorSeries {
+    #[ts(type = "number[]")]
+    pub times: Vec<i64>,
+    pub lines: Vec<IndicatorLine>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct IndicatorLine {
+    /// A metric name as rules write it (`sma(20)`, `bb_upper`, `rsi`, `anomaly_score`).
+    pub name: String,
+    pub values: Vec<Option<f64>>,
+}
+
+/// What a rule would have done over stored history.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RulePreview {
+    /// How many alerts it would have fired in the window.
+    pub fired: u32,
+    /// Start and end of the window, ms UTC.
+    #[ts(type = "number")]
+    pub from: i64,
+    #[ts(type = "number")]
+    pub to: i64,
+    /// Symbols that had stored candles to replay.
+    pub symbols: Vec<String>,
+    /// The first alerts (at most 200), oldest first.
+    pub hits: Vec<PreviewHit>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PreviewHit {
+    pub symbol: String,
+    #[ts(type = "number")]
+    pub fired_at: i64,
+    pub message: String,
+    pub level: Level,
+}
+
+/// Look and behaviour of the window, kept in the engine's settings table.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UiSettings {
+    /// `system` (follow the OS), `en` or `zh-CN`.
+    pub language: String,
+    /// `system`, `light` or `dark`.
+    pub theme: String,
+    /// `green_up` (as in the West) or `red_up` (as in China).
+    pub up_color: String,
+    /// Closing the window keeps Tickwarden running in the tray.
+    pub minimize_to_tray: bool,
+    /// Days of 1m candles to keep (0: forever).
+    pub retention_1m_days: u32,
+    /// The local HTTP API on 127.0.0.1.
+    pub local_api_enabled: bool,
+    pub local_api_port: u16,
+}
+
+impl Default for UiSettings {
+    fn default() -> Self {
+        UiSettings {
+            language: "system".into(),
+            theme: "system".into(),
+            up_color: "green_up".into(),
+            minimize_to_tray: true,
+            retention_1m_days: 30,
+            local_api_enabled: false,
+            local_api_port: 17_820,
+        }
+    }
+}
+
+/// The answer to "Test connection" of a data source.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionTest {
+    pub ok: bool,
+    /// One paragraph for the user.
+    pub summary: String,
+    pub checks: Vec<ConnectionCheck>,
+}
+
+/// One interface tried: rows it returned, or why it failed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionCheck {
+    pub name: String,
+    pub ok: bool,
+    pub detail: String,
+}

@@ -1,0 +1,529 @@
+//! What the window's views need beyond the pipeline's own commands: named watchlists, symbol
+//! search across sources, the chart's indicator series, the rule preview and the look-and-feel
+//! settings. Indicators and the preview run stored candles through the same `tw_analytics`
+//! series and rule book as live data, so the chart and the preview show what rules see.
+
+use crate::defaults::DEFAULT_WATCHLIST;
+use crate::engine::EngineHandle;
+use crate::error::EngineError;
+use std::collections::BTreeSet;
+use tw_analytics::rules::{compile, RuleBook, WatchlistMap};
+use tw_analytics::{MetricKey, SeriesBook, SeriesConfig, SeriesUpdate};
+use tw_core::rule::{Condition, Operand, RuleSpec};
+use tw_core::ui::{
+    IndicatorLine, IndicatorSeries, PreviewHit, RulePreview, SymbolMatch, UiSettings,
+    WatchlistInfo,
+};
+use tw_core::{Interval, MarketEvent, Symbol};
+
+/// Ordered names of the user's watchlists (a list can be empty, so names live on their own).
+const LISTS_KEY: &str = "ui.watchlists";
+const UI_KEY: &str = "ui.settings";
+const API_ENABLED: &str = "local_api.enabled";
+const API_PORT: &str = "local_api.port";
+const RETENTION_1M: &str = "retention.1m_days";
+const DEFAULT_API_PORT: u16 = 47878;
+/// Longest preview window and how many bars before it warm the indicators up.
+pub const PREVIEW_DAYS: i64 = 7;
+const WARM_UP_BARS: i64 = 300;
+const MAX_PREVIEW_SYMBOLS: usize = 50;
+const MAX_PREVIEW_HITS: usize = 200;
+const MAX_LIST_NAME: usize = 40;
+
+/// The indicator lines the chart offers; every name is a metric rules can use.
+pub const CHART_METRICS: &[&str] = &[
+    "sma(20)",
+    "sma(50)",
+    "ema(20)",
+    "bb_upper",
+    "bb_mid",
+    "bb_lower",
+    "vwap",
+    "rsi",
+    "macd",
+    "macd_signal",
+    "macd_hist",
+    "anomaly_score",
+];
+
+fn bad(msg: impl Into<String>) -> EngineError {
+    EngineError::InvalidInput(msg.into())
+}
+
+fn parse_symbol(s: &str) -> Result<Symbol, EngineError> {
+    Symbol::parse(s).map_err(|e| bad(format!("symbol {s:?}: {e}")))
+}
+
+fn check_list_name(name: &str) -> Result<String, EngineError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(bad("the watchlist name is empty"));
+    }
+    if name.chars().count() > MAX_LIST_NAME {
+        return Err(bad(format!(
+            "the watchlist name is longer than {MAX_LIST_NAME} characters"
+        )));
+    }
+    Ok(name.to_string())
+}
+
+impl EngineHandle {
+    async fn list_names(&self) -> Result<Vec<String>, EngineError> {
+        let mut names: Vec<String> = match self.0.store.setting(LISTS_KEY).await? {
+            Some(raw) => serde_json::from_str(&raw)
+                .map_err(|e| bad(format!("setting {LISTS_KEY} is not a list of names: {e}")))?,
+            None => Vec::new(),
+        };
+        // Lists that hold symbols but were never named here (the first start's default list,
+        // lists made by import or the local API) are shown too.
+        for n in self.0.store.watchlist_names().await? {
+            if !names.contains(&n) {
+                names.push(n);
+            }
+        }
+        if !names.iter().any(|n| n == DEFAULT_WATCHLIST) {
+            names.insert(0, DEFAULT_WATCHLIST.to_string());
+        }
+        Ok(names)
+    }
+
+    async fn save_list_names(&self, names: &[String]) -> Result<(), EngineError> {
+        let raw = serde_json::to_string(names).expect("names serialise");
+        Ok(self.0.store.set_setting(LISTS_KEY, &raw).await?)
+    }
+
+    /// Every watchlist with its symbols, the default one first.
+    pub async fn watchlists(&self) -> Result<Vec<WatchlistInfo>, EngineError> {
+        let mut out = Vec::new();
+        for name in self.list_names().await? {
+            let symbols = self.0.store.watchlist(&name).await?;
+            out.push(WatchlistInfo { name, symbols });
+        }
+        Ok(out)
+    }
+
+    /// Rows (live price, change) of the symbols on list `name`.
+    pub async fn watchlist_rows(
+        &self,
+        name: &str,
+    ) -> Result<Vec<tw_core::ipc::WatchRow>, EngineError> {
+        let symbols = self.0.store.watchlist(name).await?;
+        Ok(self.0.live.rows(&symbols))
+    }
+
+    pub async fn create_watchlist(&self, name: &str) -> Result<WatchlistInfo, EngineError> {
+        let name = check_list_name(name)?;
+        let mut names = self.list_names().await?;
+        if names.contains(&name) {
+            return Err(bad(format!("a watchlist named {name:?} already exists")));
+        }
+        names.push(name.clone());
+        self.save_list_names(&names).await?;
+        Ok(WatchlistInfo {
+            name,
+            symbols: Vec::new(),
+        })
+    }
+
+    pub async fn rename_watchlist(&self, from: &str, to: &str) -> Result<(), EngineError> {
+        let to = check_list_name(to)?;
+        let mut names = self.list_names().await?;
+        let Some(i) = names.iter().position(|n| n == from) else {
+            return Err(bad(format!("there is no watchlist named {from:?}")));
+        };
+        if from == DEFAULT_WATCHLIST {
+            return Err(bad("the default watchlist cannot be renamed (feeds follow it)"));
+        }
+        if names.contains(&to) {
+            return Err(bad(format!("a watchlist named {to:?} already exists")));
+        }
+        self.0.store.watchlist_rename(from, &to).await?;
+        names[i] = to.clone();
+        self.save_list_names(&names).await?;
+        self.watchlist_changed(from).await?;
+        self.watchlist_changed(&to).await
+    }
+
+    pub async fn delete_watchlist(&self, name: &str) -> Result<(), EngineError> {
+        if name == DEFAULT_WATCHLIST {
+            return Err(bad("the default watchlist cannot be deleted (feeds follow it)"));
+        }
+        let mut names = self.list_names().await?;
+        names.retain(|n| n != name);
+        self.0.store.watchlist_delete(name).await?;
+        self.save_list_names(&names).await?;
+        self.watchlist_changed(name).await
+    }
+
+    /// Adds `symbol` to list `name`; on the default list a Binance feed that follows the
+    /// watchlist subscribes it at once.
+    pub async fn add_to_watchlist(&self, name: &str, symbol: &str) -> Result<(), EngineError> {
+        let symbol = parse_symbol(symbol)?;
+        if !self.list_names().await?.iter().any(|n| n == name) {
+            return Err(bad(format!("there is no watchlist named {name:?}")));
+        }
+        if name == DEFAULT_WATCHLIST {
+            return self.watch_symbol(symbol.as_str()).await;
+        }
+        self.0.store.watchlist_add(name, symbol.as_str()).await?;
+        self.watchlist_changed(name).await
+    }
+
+    pub async fn remove_from_watchlist(&self, name: &str, symbol: &str) -> Result<(), EngineError> {
+        let symbol = parse_symbol(symbol)?;
+        if name == DEFAULT_WATCHLIST {
+            return self.unwatch_symbol(symbol.as_str()).await;
+        }
+        self.0.store.watchlist_remove(name, symbol.as_str()).await?;
+        self.watchlist_changed(name).await
+    }
+
+    pub async fn reorder_watchlist(&self, name: &str, symbols: &[String]) -> Result<(), EngineError> {
+        Ok(self.0.store.watchlist_reorder(name, symbols).await?)
+    }
+
+    /// Symbols whose code or name contains `query` (case-insensitive) across the running
+    /// sources, plus A-shares by code, name or pinyin initials (from Tushare's `stock_basic`).
+    pub async fn search_symbols(
+        &self,
+        query: &str,
+        limit: u32,
+    ) -> Result<Vec<SymbolMatch>, EngineError> {
+        let q = query.trim().to_lowercase();
+        if q.is_empty() {
+            return Ok(Vec::new());
+        }
+        let limit = limit.clamp(1, 200) as usize;
+        let mut out: Vec<SymbolMatch> = Vec::new();
+        let mut seen = BTreeSet::new();
+        // Live instruments first, codes that start with the query before the rest.
+        let mut live: Vec<(bool, SymbolMatch)> = self
+            .0
+            .live
+            .known()
+            .into_iter()
+            .filter_map(|(symbol, name, simulated)| {
+                let code = symbol.split_once(':').map_or(symbol.as_str(), |(_, c)| c);
+                let code_l = code.to_lowercase();
+                let hit = code_l.contains(&q)
+                    || name.to_lowercase().contains(&q)
+                    || symbol.to_lowercase() == q;
+                hit.then(|| {
+                    let source = symbol.split_once(':').map_or("", |(s, _)| s).to_string();
+                    (
+                        !code_l.starts_with(&q),
+                        SymbolMatch {
+                            symbol,
+                            name,
+                            source,
+                            pinyin: None,
+                            simulated,
+                        },
+                    )
+                })
+            })
+            .collect();
+        live.sort_by(|a, b| (a.0, &a.1.symbol).cmp(&(b.0, &b.1.symbol)));
+        for (_, m) in live {
+            if seen.insert(m.symbol.clone()) {
+                out.push(m);
+            }
+        }
+        for s in self.search_stocks(query.trim(), limit as u32).await? {
+            let symbol = if s.symbol.contains(':') {
+                s.symbol.clone()
+            } else {
+                format!("tushare:{}", s.symbol)
+            };
+            if seen.insert(symbol.clone()) {
+                out.push(SymbolMatch {
+                    source: symbol.split_once(':').map_or("", |(s, _)| s).to_string(),
+                    symbol,
+                    name: s.name,
+                    pinyin: Some(s.pinyin),
+                    simulated: false,
+                });
+            }
+        }
+        out.truncate(limit);
+        Ok(out)
+    }
+
+    /// The chart's indicator lines over the last `limit` stored bars of `symbol`, computed by
+    /// the series code the rules read (warmed up on the bars before them).
+    pub async fn indicator_series(
+        &self,
+        symbol: &str,
+        interval: Interval,
+        limit: u32,
+        names: &[String],
+    ) -> Result<IndicatorSeries, EngineError> {
+        let symbol = parse_symbol(symbol)?;
+        let keys = names
+            .iter()
+            .map(|n| {
+                MetricKey::parse(n).ok_or_else(|| {
+                    bad(format!(
+                        "unknown indicator {n:?}; known: {}",
+                        MetricKey::known_names()
+                    ))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let limit = limit.clamp(1, 5_000);
+        let bars = self
+            .candles(symbol.as_str(), interval, limit + WARM_UP_BARS as u32)
+            .await?;
+        let mut book = chart_book(interval, &keys);
+        let skip = bars.len().saturating_sub(limit as usize);
+        let mut times = Vec::with_capacity(bars.len() - skip);
+        let mut lines: Vec<IndicatorLine> = names
+            .iter()
+            .map(|n| IndicatorLine {
+                name: n.clone(),
+                values: Vec::with_capacity(bars.len() - skip),
+            })
+            .collect();
+        let mut updates = Vec::new();
+        for (i, bar) in bars.iter().enumerate() {
+            updates.clear();
+            book.on_event(&MarketEvent::Candle(bar.clone()), &mut updates);
+            if i < skip {
+                continue;
+            }
+            let last = updates.iter().rev().find(|u| u.interval == interval);
+            times.push(bar.open_time);
+            for (line, k) in lines.iter_mut().zip(&keys) {
+                line.values.push(last.and_then(|u| u.metrics.get(*k)));
+            }
+        }
+        Ok(IndicatorSeries { times, lines })
+    }
+
+    /// How often `spec` would have fired over the last `days` (at most 7) of stored candles:
+    /// the candles go through a fresh series book and rule book, exactly as live data does.
+    pub async fn preview_rule(&self, spec: &RuleSpec, days: u32) -> Result<RulePreview, EngineError> {
+        let to = self.0.clock.now_ms();
+        let days = (days as i64).clamp(1, PREVIEW_DAYS);
+        let from = to - days * 86_400_000;
+        let mut rule = compile(1, spec, None)?;
+        // The preview judges the past: an expiry in the past must not silence it.
+        rule.spec.expires_at = None;
+        let interval = spec.interval;
+        let mut symbols: Vec<Symbol> = rule.symbols.clone();
+        let mut lists = WatchlistMap::new();
+        if let Some(w) = &spec.target.watchlist {
+            let syms: Vec<Symbol> = self
+                .0
+                .store
+                .watchlist(w)
+                .await?
+                .iter()
+                .filter_map(|s| Symbol::parse(s).ok())
+                .collect();
+            symbols.extend(syms.iter().cloned());
+            lists.insert(w.clone(), syms);
+        }
+        if let Some(src) = &spec.target.source {
+            symbols.extend(
+                self.0
+                    .live
+                    .known()
+                    .into_iter()
+                    .filter(|(s, _, _)| s.split_once(':').is_some_and(|(x, _)| x == src))
+                    .filter_map(|(s, _, _)| Symbol::parse(&s).ok()),
+            );
+        }
+        symbols.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+        symbols.dedup();
+        symbols.truncate(MAX_PREVIEW_SYMBOLS);
+
+        let mut keys = Vec::new();
+        metrics_in(&spec.when, &mut keys);
+        let mut rules = RuleBook::new();
+        rules.load(vec![rule], &lists);
+        let mut fired = 0u32;
+        let mut hits = Vec::new();
+        let mut used = Vec::new();
+        let warm_from = from - WARM_UP_BARS * interval.millis();
+        for sym in &symbols {
+            let bars = self
+                .0
+                .store
+                .candles_between(sym.as_str(), interval, warm_from, to)
+                .await?;
+            if bars.is_empty() {
+                continue;
+            }
+            used.push(sym.as_str().to_string());
+            let mut book = chart_book(interval, &keys);
+            let mut updates: Vec<SeriesUpdate> = Vec::new();
+            for bar in bars.iter().filter(|b| b.closed) {
+                updates.clear();
+                book.on_event(&MarketEvent::Candle(bar.clone()), &mut updates);
+                for u in updates.iter().filter(|u| u.interval == interval) {
+                    for f in rules.on_update(u, u.at_ms) {
+                        if f.alert.fired_at < from {
+                            continue;
+                        }
+                        fired += 1;
+                        if hits.len() < MAX_PREVIEW_HITS {
+                            hits.push(PreviewHit {
+                                symbol: f.alert.symbol.clone(),
+                                fired_at: f.alert.fired_at,
+                                message: f.alert.message.clone(),
+                                level: f.alert.level,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        hits.sort_by_key(|h| h.fired_at);
+        Ok(RulePreview {
+            fired,
+            from,
+            to,
+            symbols: used,
+            hits,
+        })
+    }
+
+    /// The window's settings, with the engine-wide ones (retention, local API) they show.
+    pub async fn ui_settings(&self) -> Result<UiSettings, EngineError> {
+        let store = &self.0.store;
+        let mut s = match store.setting(UI_KEY).await? {
+            Some(raw) => serde_json::from_str::<UiSettings>(&raw).unwrap_or_else(|e| {
+                tracing::warn!("setting {UI_KEY} unreadable ({e}); using the defaults");
+                UiSettings::default()
+            }),
+            None => UiSettings::default(),
+        };
+        s.local_api_enabled = store.setting(API_ENABLED).await?.as_deref() == Some("true");
+        s.local_api_port = match store.setting(API_PORT).await? {
+            Some(p) => p.trim().parse().unwrap_or(DEFAULT_API_PORT),
+            None => DEFAULT_API_PORT,
+        };
+        if let Some(d) = store.setting(RETENTION_1M).await? {
+            s.retention_1m_days = d.trim().parse().unwrap_or(s.retention_1m_days);
+        }
+        Ok(s)
+    }
+
+    /// Checks and stores the settings; a bad value is refused with the field named.
+    pub async fn set_ui_settings(&self, s: &UiSettings) -> Result<(), EngineError> {
+        validate_ui_settings(s)?;
+        let store = &self.0.store;
+        let raw = serde_json::to_string(s).expect("settings serialise");
+        store.set_setting(UI_KEY, &raw).await?;
+        store
+            .set_setting(API_ENABLED, if s.local_api_enabled { "true" } else { "false" })
+            .await?;
+        store
+            .set_setting(API_PORT, &s.local_api_port.to_string())
+            .await?;
+        store
+            .set_setting(RETENTION_1M, &s.retention_1m_days.to_string())
+            .await?;
+        Ok(())
+    }
+}
+
+pub fn validate_ui_settings(s: &UiSettings) -> Result<(), EngineError> {
+    if !["system", "en", "zh-CN"].contains(&s.language.as_str()) {
+        return Err(bad(format!(
+            "language: {:?} is not one of system, en, zh-CN",
+            s.language
+        )));
+    }
+    if !["system", "light", "dark"].contains(&s.theme.as_str()) {
+        return Err(bad(format!(
+            "theme: {:?} is not one of system, light, dark",
+            s.theme
+        )));
+    }
+    if !["green_up", "red_up"].contains(&s.up_color.as_str()) {
+        return Err(bad(format!(
+            "upColor: {:?} is not one of green_up, red_up",
+            s.up_color
+        )));
+    }
+    if s.local_api_port < 1024 {
+        return Err(bad(format!(
+            "localApiPort: {} is a privileged port; pick one from 1024 to 65535",
+            s.local_api_port
+        )));
+    }
+    if s.retention_1m_days > 3650 {
+        return Err(bad(format!(
+            "retention1mDays: {} is more than ten years (0 keeps forever)",
+            s.retention_1m_days
+        )));
+    }
+    Ok(())
+}
+
+/// A series book for one interval that computes `keys` (extra sma/ema periods included).
+fn chart_book(interval: Interval, keys: &[MetricKey]) -> SeriesBook {
+    let mut book = SeriesBook::new(SeriesConfig {
+        intervals: vec![interval],
+        ..SeriesConfig::default()
+    });
+    for k in keys {
+        book.track(*k);
+    }
+    book
+}
+
+/// The metrics a condition reads (so a preview's series computes a rule's own sma/ema periods).
+fn metrics_in(c: &Condition, out: &mut Vec<MetricKey>) {
+    match c {
+        Condition::All { all: cs } | Condition::Any { any: cs } => {
+            cs.iter().for_each(|c| metrics_in(c, out))
+        }
+        Condition::Cmp(cmp) => {
+            let operands = [&cmp.value, &cmp.lower, &cmp.upper];
+            let names = std::iter::once(cmp.metric.as_str()).chain(
+                operands.into_iter().flatten().filter_map(|o| match o {
+                    Operand::Metric { metric } => Some(metric.as_str()),
+                    Operand::Number(_) => None,
+                }),
+            );
+            out.extend(names.filter_map(MetricKey::parse));
+        }
+    }
+}
+
+impl EngineHandle {
+    /// "Test connection" of a data source, in words. Only Tushare needs a check (its token's
+    /// points decide what it may call); the public feeds report their health live instead.
+    pub async fn test_source_connection(
+        &self,
+        source: &str,
+        token: Option<tw_core::Sensitive<String>>,
+    ) -> Result<tw_core::ui::ConnectionTest, EngineError> {
+        if source != tw_feeds::tushare::SOURCE {
+            return Err(bad(format!(
+                "{source:?} has no connection test; its health card shows the live state"
+            )));
+        }
+        let token = token.filter(|t| !t.expose().trim().is_empty());
+        let report = self.test_tushare_connection(token).await?;
+        Ok(tw_core::ui::ConnectionTest {
+            ok: report.token_ok && report.interfaces.iter().all(|(_, r)| r.is_ok()),
+            summary: report.summary(),
+            checks: report
+                .interfaces
+                .iter()
+                .map(|(name, r)| tw_core::ui::ConnectionCheck {
+                    name: name.clone(),
+                    ok: r.is_ok(),
+                    detail: match r {
+                        Ok(rows) => format!("{rows} rows"),
+                        Err(e) => e.clone(),
+                    },
+                })
+                .collect(),
+        })
+    }
+}
