@@ -99,6 +99,22 @@ pub async fn list_alerts(engine: State<'_, EngineHandle>, limit: u32) -> Cmd<Vec
     Ok(engine.alerts(limit).await?)
 }
 
+/// The market radar: top anomalies (score ≥ `min_score`) and top movers, `limit` per list.
+#[tauri::command]
+pub fn get_radar(
+    engine: State<'_, EngineHandle>,
+    limit: u32,
+    min_score: f64,
+) -> Cmd<tw_core::ipc::Radar> {
+    if !min_score.is_finite() || min_score < 0.0 {
+        return Err(ApiError::new(
+            ErrorCode::InvalidInput,
+            format!("minScore: must be a number of 0 or more, not {min_score}"),
+        ));
+    }
+    Ok(engine.radar(limit as usize, min_score))
+}
+
 #[tauri::command]
 pub fn get_status(engine: State<'_, EngineHandle>) -> EngineStatus {
     engine.status()

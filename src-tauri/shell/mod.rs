@@ -41,6 +41,7 @@ pub fn run(args: EngineArgs) -> i32 {
             commands::delete_rule,
             commands::list_alerts,
             commands::get_status,
+            commands::get_radar,
             commands::set_alerts_paused,
             commands::get_binance_settings,
             commands::set_binance_settings,

@@ -1,17 +1,31 @@
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { api } from "./api";
+import type { WatchlistInfo } from "./bindings/WatchlistInfo";
 import { AlertList } from "./components/AlertList";
 import { ChartPanel } from "./components/ChartPanel";
 import { Header } from "./components/Header";
 import { RuleForm } from "./components/RuleForm";
 import { RuleList } from "./components/RuleList";
 import { Watchlist } from "./components/Watchlist";
+import { WatchTools } from "./components/WatchTools";
 import { useI18n } from "./i18n/I18nProvider";
+import type { MessageKey } from "./i18n/messages";
 import { createLiveHub } from "./state/liveHub";
+import type { RuleFormValues } from "./state/ruleForm";
 import { useAlerts } from "./state/useAlerts";
 import { useMarket } from "./state/useMarket";
 import { useRules } from "./state/useRules";
 import { useStatus } from "./state/useStatus";
+import { moveSymbol, rowsFor, sortRows, type SortKey } from "./state/watchOrder";
 import { anySimulated, symbolSource } from "./state/watchlist";
+import { AlertsView } from "./views/AlertsView";
+import { Dashboard } from "./views/Dashboard";
+import { SettingsView } from "./views/SettingsView";
+import { SourcesView } from "./views/SourcesView";
+import { applyAppearance } from "./views/settingsModel";
+
+const VIEWS = ["dashboard", "markets", "rules", "alerts", "sources", "settings"] as const;
+type View = (typeof VIEWS)[number];
 
 export function App() {
   const { t } = useI18n();
@@ -20,47 +34,158 @@ export function App() {
   const { status, error: statusError, setPaused } = useStatus();
   const { alerts, error: alertsError } = useAlerts();
   const rules = useRules();
+  const [view, setView] = useState<View>("markets");
   const [picked, setPicked] = useState<string | null>(null);
+  const [lists, setLists] = useState<WatchlistInfo[]>([]);
+  const [listName, setListName] = useState("default");
+  const [sort, setSort] = useState<SortKey>("manual");
+  const [draft, setDraft] = useState<Partial<RuleFormValues> | null>(null);
 
-  const rows = market.watch.rows;
-  const selected = picked !== null && rows.some((r) => r.symbol === picked) ? picked : (rows[0]?.symbol ?? null);
-  const selectedRow = rows.find((r) => r.symbol === selected) ?? null;
+  const loadLists = useCallback((pick?: string) => {
+    api.listWatchlists().then(
+      (ls) => {
+        setLists(ls);
+        if (pick !== undefined) setListName(pick);
+      },
+      () => undefined, // without named lists the live rows still show (the default list)
+    );
+  }, []);
+  useEffect(() => {
+    loadLists();
+    api.getUiSettings().then(applyAppearance, () => applyAppearance({ theme: "dark", upColor: "green_up" }));
+  }, [loadLists]);
 
-  const simulatedSymbols = useMemo(() => new Set(rows.filter((r) => r.simulated).map((r) => r.symbol)), [rows]);
+  const list = lists.find((l) => l.name === listName) ?? null;
+  const liveRows = market.watch.rows;
+  const bySymbol = useMemo(() => new Map(liveRows.map((r) => [r.symbol, r])), [liveRows]);
+  const rows = useMemo(
+    () => sortRows(list ? rowsFor(list.symbols, bySymbol) : liveRows, sort),
+    [list, bySymbol, liveRows, sort],
+  );
+  const watch = { ...market.watch, rows };
+
+  const selected = picked !== null && (rows.some((r) => r.symbol === picked) || bySymbol.has(picked)) ? picked : (rows[0]?.symbol ?? null);
+  const selectedRow = (selected !== null ? bySymbol.get(selected) : undefined) ?? rows.find((r) => r.symbol === selected) ?? null;
+
+  const simulatedSymbols = useMemo(() => new Set(liveRows.filter((r) => r.simulated).map((r) => r.symbol)), [liveRows]);
   const isSimulated = useCallback(
     (symbol: string) => simulatedSymbols.has(symbol) || symbolSource(symbol) === "demo",
     [simulatedSymbols],
   );
 
+  const remove = (symbol: string) => {
+    api.removeFromWatchlist(listName, symbol).then(() => loadLists(), () => undefined);
+  };
+  const drop = (moved: string, target: string) => {
+    if (!list || sort !== "manual") return;
+    const order = moveSymbol(list.symbols, moved, target);
+    setLists((ls) => ls.map((l) => (l.name === listName ? { ...l, symbols: order } : l)));
+    api.reorderWatchlist(listName, order).then(() => undefined, () => loadLists());
+  };
+  const createAlertAt = (symbol: string, price: number) => {
+    setDraft({ symbol, metric: "price", op: "crosses", value: String(Number(price.toPrecision(6))) });
+    setView("rules");
+  };
+
+  const navLabel: Record<View, MessageKey> = {
+    dashboard: "nav.dashboard",
+    markets: "nav.markets",
+    rules: "nav.rules",
+    alerts: "nav.alerts",
+    sources: "nav.sources",
+    settings: "nav.settings",
+  };
+
   return (
     <div className="app">
       <Header
-        simulated={anySimulated(rows) || (status?.feeds.some((f) => f.simulated) ?? false)}
+        simulated={anySimulated(liveRows) || (status?.feeds.some((f) => f.simulated) ?? false)}
         status={status}
         statusError={statusError}
         onPause={setPaused}
       />
-      <main className="workspace">
-        <Watchlist
-          watch={market.watch}
-          selected={selected}
-          onSelect={setPicked}
-          loadError={market.loadError}
-          liveError={market.liveError}
-          onRetry={market.retry}
+      <nav className="nav" aria-label={t("nav.label")}>
+        {VIEWS.map((v) => (
+          <button
+            key={v}
+            type="button"
+            className={`nav-btn${v === view ? " on" : ""}`}
+            data-testid={`nav-${v}`}
+            aria-current={v === view ? "page" : undefined}
+            onClick={() => setView(v)}
+          >
+            {t(navLabel[v])}
+          </button>
+        ))}
+      </nav>
+      {view === "dashboard" && (
+        <Dashboard
+          rows={liveRows}
+          status={status}
+          alerts={alerts}
+          onOpen={(s) => {
+            setPicked(s);
+            setView("markets");
+          }}
         />
-        <ChartPanel row={selectedRow} symbol={selected} hub={hub} />
-        <div className="side">
-          <AlertList
-            alerts={alerts}
-            error={alertsError}
-            paused={status?.alertsPaused ?? false}
-            isSimulated={isSimulated}
+      )}
+      {view === "markets" && (
+        <main className="workspace">
+          <Watchlist
+            watch={watch}
+            selected={selected}
+            onSelect={setPicked}
+            loadError={market.loadError}
+            liveError={market.liveError}
+            onRetry={market.retry}
+            tools={
+              lists.length > 0 ? (
+                <WatchTools lists={lists} current={listName} onPick={setListName} onChanged={loadLists} sort={sort} onSort={setSort} />
+              ) : undefined
+            }
+            onRemove={lists.length > 0 ? remove : undefined}
+            onDrop={lists.length > 0 && sort === "manual" ? drop : undefined}
           />
-          <section className="panel rules" aria-labelledby="rules-title">
+          <ChartPanel row={selectedRow} symbol={selected} hub={hub} rules={rules.rules} onCreateAlert={createAlertAt} />
+          <div className="side">
+            <AlertList alerts={alerts} error={alertsError} paused={status?.alertsPaused ?? false} isSimulated={isSimulated} />
+            <section className="panel rules" aria-labelledby="rules-title">
+              <div className="panel-head">
+                <h2 id="rules-title">{t("rules.title")}</h2>
+                <span className="count">{rules.rules.length > 0 ? rules.rules.length : ""}</span>
+              </div>
+              <div className="rules-scroll">
+                <RuleList
+                  rules={rules.rules}
+                  loadError={rules.loadError}
+                  actionError={rules.actionError}
+                  onToggle={rules.setEnabled}
+                  onDelete={rules.remove}
+                />
+              </div>
+              <RuleForm rows={liveRows} defaultSymbol={selected} onCreate={rules.create} />
+            </section>
+          </div>
+        </main>
+      )}
+      {view === "rules" && (
+        <main className="view rules-view" data-testid="view-rules">
+          <section className="panel">
             <div className="panel-head">
-              <h2 id="rules-title">{t("rules.title")}</h2>
-              <span className="count">{rules.rules.length > 0 ? rules.rules.length : ""}</span>
+              <h2>{t("editor.title")}</h2>
+            </div>
+            <RuleForm
+              key={JSON.stringify(draft)}
+              full
+              initial={draft ?? undefined}
+              rows={liveRows}
+              defaultSymbol={draft?.symbol ?? selected}
+              onCreate={rules.create}
+            />
+          </section>
+          <section className="panel rules">
+            <div className="panel-head">
+              <h2>{t("rules.title")}</h2>
             </div>
             <div className="rules-scroll">
               <RuleList
@@ -71,10 +196,12 @@ export function App() {
                 onDelete={rules.remove}
               />
             </div>
-            <RuleForm rows={rows} defaultSymbol={selected} onCreate={rules.create} />
           </section>
-        </div>
-      </main>
+        </main>
+      )}
+      {view === "alerts" && <AlertsView />}
+      {view === "sources" && <SourcesView />}
+      {view === "settings" && <SettingsView />}
     </div>
   );
 }

@@ -13,6 +13,17 @@ import type { RuleRecord } from "./bindings/RuleRecord";
 import type { RuleSpec } from "./bindings/RuleSpec";
 import type { UiEvent } from "./bindings/UiEvent";
 import type { WatchRow } from "./bindings/WatchRow";
+import type { AlertEntry } from "./bindings/AlertEntry";
+import type { AlertQuery } from "./bindings/AlertQuery";
+import type { AlertStats } from "./bindings/AlertStats";
+import type { BinanceSettings } from "./bindings/BinanceSettings";
+import type { ConnectionTest } from "./bindings/ConnectionTest";
+import type { DeliverySettings } from "./bindings/DeliverySettings";
+import type { IndicatorSeries } from "./bindings/IndicatorSeries";
+import type { RulePreview } from "./bindings/RulePreview";
+import type { SymbolMatch } from "./bindings/SymbolMatch";
+import type { UiSettings } from "./bindings/UiSettings";
+import type { WatchlistInfo } from "./bindings/WatchlistInfo";
 
 export const UI_EVENT = "tw://event";
 
@@ -89,6 +100,36 @@ export const api = {
   listAlerts: (limit: number) => call<Alert[]>("list_alerts", { limit }),
   getStatus: () => call<EngineStatus>("get_status"),
   setAlertsPaused: (paused: boolean) => call<null>("set_alerts_paused", { paused }),
+  listWatchlists: () => call<WatchlistInfo[]>("list_watchlists"),
+  watchlistRows: (name: string) => call<WatchRow[]>("watchlist_rows", { name }),
+  createWatchlist: (name: string) => call<WatchlistInfo>("create_watchlist", { name }),
+  renameWatchlist: (from: string, to: string) => call<null>("rename_watchlist", { from, to }),
+  deleteWatchlist: (name: string) => call<null>("delete_watchlist", { name }),
+  addToWatchlist: (name: string, symbol: string) => call<null>("add_to_watchlist", { name, symbol }),
+  removeFromWatchlist: (name: string, symbol: string) => call<null>("remove_from_watchlist", { name, symbol }),
+  reorderWatchlist: (name: string, symbols: string[]) => call<null>("reorder_watchlist", { name, symbols }),
+  searchSymbols: (query: string, limit: number) => call<SymbolMatch[]>("search_symbols", { query, limit }),
+  getIndicators: (symbol: string, interval: Interval, limit: number, names: string[]) =>
+    call<IndicatorSeries>("get_indicators", { symbol, interval, limit, names }),
+  previewRule: (spec: RuleSpec, days: number) => call<RulePreview>("preview_rule", { spec, days }),
+  getUiSettings: () => call<UiSettings>("get_ui_settings"),
+  setUiSettings: (settings: UiSettings) => call<null>("set_ui_settings", { settings }),
+  alertHistory: (query: AlertQuery) => call<AlertEntry[]>("alert_history", { query }),
+  acknowledgeAlerts: (ids: number[]) => call<number>("acknowledge_alerts", { ids }),
+  resolveAlerts: (ids: number[]) => call<number>("resolve_alerts", { ids }),
+  alertStats: (query: AlertQuery, utcOffsetMin: number) => call<AlertStats>("alert_stats", { query, utcOffsetMin }),
+  exportAlertsCsv: (query: AlertQuery) => call<string>("export_alerts_csv", { query }),
+  getDeliverySettings: () => call<DeliverySettings>("get_delivery_settings"),
+  setDeliverySettings: (settings: DeliverySettings) => call<null>("set_delivery_settings", { settings }),
+  getBinanceSettings: () => call<BinanceSettings>("get_binance_settings"),
+  setBinanceSettings: (settings: BinanceSettings) => call<null>("set_binance_settings", { settings }),
+  setSourceToken: (source: string, token: string) => call<null>("set_source_token", { source, token }),
+  hasSourceToken: (source: string) => call<boolean>("has_source_token", { source }),
+  deleteSourceToken: (source: string) => call<boolean>("delete_source_token", { source }),
+  testSourceConnection: (source: string, token: string | null) =>
+    call<ConnectionTest>("test_source_connection", { source, token }),
+  getAutostart: () => call<boolean>("get_autostart"),
+  setAutostart: (enabled: boolean) => call<null>("set_autostart", { enabled }),
   onUiEvent: (handler: (event: UiEvent) => void): Promise<UnlistenFn> =>
     listen<UiEvent>(UI_EVENT, (e) => {
       handler(e.payload);

@@ -3,6 +3,8 @@ import {
   ColorType,
   CrosshairMode,
   HistogramSeries,
+  LineSeries,
+  LineStyle,
   createChart,
   type IChartApi,
   type ISeriesApi,
@@ -12,6 +14,8 @@ import {
 import { useEffect, useRef, useState } from "react";
 import type { ApiError } from "../bindings/ApiError";
 import type { Candle } from "../bindings/Candle";
+import type { Interval } from "../bindings/Interval";
+import { indicatorNames, rollInto, type IndicatorGroup } from "./indicators";
 import { api } from "../api";
 import { useI18n } from "../i18n/I18nProvider";
 import { priceDigits } from "../i18n/format";
@@ -62,8 +66,26 @@ function setAll(h: Handles, bars: readonly Bar[]) {
  * The live 1m candlestick chart with a volume pane. History comes from `get_candles`,
  * live bars from the hub; `data-bars` tells tests how many bars the series holds.
  */
-export function CandleChart({ symbol, hub }: { symbol: string | null; hub: LiveHub }) {
+export function CandleChart({
+  symbol,
+  hub,
+  interval = "1m",
+  indicators = [],
+  priceLines = [],
+  onPickPrice,
+}: {
+  symbol: string | null;
+  hub: LiveHub;
+  interval?: Interval;
+  indicators?: readonly IndicatorGroup[];
+  /** Price levels of rules on this symbol. */
+  priceLines?: readonly { price: number; title: string }[];
+  /** A click on the chart offers "create alert here" at that price. */
+  onPickPrice?: (price: number) => void;
+}) {
   const { t, locale, errorText } = useI18n();
+  const linesRef = useRef<ISeriesApi<"Line">[]>([]);
+  const [version, setVersion] = useState(0);
   const hostRef = useRef<HTMLDivElement>(null);
   const handlesRef = useRef<Handles | null>(null);
   const [view, setView] = useState<View | null>(null);
@@ -128,7 +150,9 @@ export function CandleChart({ symbol, hub }: { symbol: string | null; hub: LiveH
     h.candles.setData([]);
     h.volume.setData([]);
 
-    const apply = (candles: Candle[]) => {
+    const apply = (live: Candle[]) => {
+      // Live bars are 1m; a coarser chart folds them into its last bar.
+      const candles = interval === "1m" ? live : rollInto(bars, live, interval);
       const r = applyCandles(bars, candles, BAR_CAP);
       const grew = r.bars.length !== bars.length;
       bars = r.bars;
@@ -138,7 +162,10 @@ export function CandleChart({ symbol, hub }: { symbol: string | null; hub: LiveH
           h.candles.update(toCandle(b));
           h.volume.update(toVolume(b));
         }
-      if (grew) setView({ symbol, phase: "ready", bars: bars.length, error: null });
+      if (grew) {
+        setView({ symbol, phase: "ready", bars: bars.length, error: null });
+        setVersion((v) => v + 1);
+      }
     };
 
     // Live bars that arrive while history loads are kept and applied after it.
@@ -148,7 +175,7 @@ export function CandleChart({ symbol, hub }: { symbol: string | null; hub: LiveH
       else apply(candles);
     });
 
-    api.getCandles(symbol, "1m", HISTORY_LIMIT).then(
+    api.getCandles(symbol, interval, HISTORY_LIMIT).then(
       (history) => {
         if (!active) return;
         bars = candlesToBars([...history, ...(pending ?? [])], BAR_CAP);
@@ -156,6 +183,7 @@ export function CandleChart({ symbol, hub }: { symbol: string | null; hub: LiveH
         setAll(h, bars);
         h.chart.timeScale().scrollToRealTime();
         setView({ symbol, phase: "ready", bars: bars.length, error: null });
+        setVersion((v) => v + 1);
       },
       (e: unknown) => {
         if (!active) return;
@@ -168,7 +196,73 @@ export function CandleChart({ symbol, hub }: { symbol: string | null; hub: LiveH
       active = false;
       unsubscribe();
     };
-  }, [symbol, hub]);
+  }, [symbol, hub, interval]);
+
+  // Indicator lines come from the engine, computed by the code the rules read.
+  const groupsKey = indicators.join(",");
+  useEffect(() => {
+    const h = handlesRef.current;
+    if (!h || symbol === null) return;
+    for (const l of linesRef.current) h.chart.removeSeries(l);
+    linesRef.current = [];
+    const groups = groupsKey === "" ? [] : (groupsKey.split(",") as IndicatorGroup[]);
+    const names = indicatorNames(groups);
+    if (names.length === 0) return;
+    let active = true;
+    api.getIndicators(symbol, interval, HISTORY_LIMIT, names.map((n) => n.metric)).then(
+      (series) => {
+        if (!active || handlesRef.current !== h) return;
+        for (const l of linesRef.current) h.chart.removeSeries(l);
+        linesRef.current = series.lines.map((line, i) => {
+          const spec = names[i];
+          const s = h.chart.addSeries(
+            LineSeries,
+            { color: spec?.color ?? "#888", lineWidth: 1, priceLineVisible: false, lastValueVisible: false, title: line.name },
+            spec?.pane ?? 0,
+          );
+          s.setData(
+            series.times.flatMap((time, j) => {
+              const v = line.values[j];
+              return v === null || v === undefined ? [] : [{ time: asTime(Math.floor(time / 1000)), value: v }];
+            }),
+          );
+          return s;
+        });
+      },
+      () => undefined,
+    );
+    return () => {
+      active = false;
+    };
+  }, [symbol, interval, groupsKey, version]);
+
+  // Rule price levels as horizontal lines.
+  const linesKey = JSON.stringify(priceLines);
+  useEffect(() => {
+    const h = handlesRef.current;
+    if (!h) return;
+    const made = (JSON.parse(linesKey) as { price: number; title: string }[]).map((p) =>
+      h.candles.createPriceLine({ price: p.price, title: p.title, color: "#f0b429", lineStyle: LineStyle.Dashed, lineWidth: 1, axisLabelVisible: true }),
+    );
+    return () => {
+      for (const m of made) h.candles.removePriceLine(m);
+    };
+  }, [linesKey, symbol]);
+
+  // "Create alert here": the price under a click.
+  useEffect(() => {
+    const h = handlesRef.current;
+    if (!h || !onPickPrice) return;
+    const handler = (param: { point?: { x: number; y: number } }) => {
+      if (!param.point) return;
+      const price = h.candles.coordinateToPrice(param.point.y);
+      if (price !== null) onPickPrice(price);
+    };
+    h.chart.subscribeClick(handler);
+    return () => {
+      h.chart.unsubscribeClick(handler);
+    };
+  }, [onPickPrice]);
 
   const current = view !== null && view.symbol === symbol ? view : null;
   const phase: Phase | "none" = symbol === null ? "none" : (current?.phase ?? "loading");
@@ -187,6 +281,8 @@ export function CandleChart({ symbol, hub }: { symbol: string | null; hub: LiveH
       data-symbol={symbol ?? ""}
       data-bars={barCount}
       data-phase={phase}
+      data-interval={interval}
+      data-indicators={groupsKey}
     >
       <div className="chart-host" ref={hostRef} />
       {overlay !== null && (

@@ -5,8 +5,13 @@ import type { Op } from "../bindings/Op";
 import type { RuleRecord } from "../bindings/RuleRecord";
 import type { RuleSpec } from "../bindings/RuleSpec";
 import type { WatchRow } from "../bindings/WatchRow";
+import type { FrequencyMode } from "../bindings/FrequencyMode";
+import type { Interval } from "../bindings/Interval";
+import { RulePreviewBox } from "./RulePreviewBox";
 import { useI18n } from "../i18n/I18nProvider";
 import {
+  FREQUENCIES,
+  INTERVALS,
   LEVELS,
   NAME_MAX,
   RULE_METRICS,
@@ -27,7 +32,13 @@ export function RuleForm({
   rows,
   defaultSymbol,
   onCreate,
+  full = false,
+  initial,
 }: {
+  /** The rule editor view: every field and the live preview. */
+  full?: boolean;
+  /** Values to start from (e.g. "create alert here" on the chart). */
+  initial?: Partial<RuleFormValues>;
   rows: readonly WatchRow[];
   /** Used until the user picks a symbol here (the chart's symbol). */
   defaultSymbol: string | null;
@@ -35,7 +46,7 @@ export function RuleForm({
 }) {
   const { t, errorText } = useI18n();
   const id = useId();
-  const [values, setValues] = useState<RuleFormValues>(defaultRuleForm);
+  const [values, setValues] = useState<RuleFormValues>(() => ({ ...defaultRuleForm, ...initial }));
   const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<string | null>(null);
@@ -196,6 +207,68 @@ export function RuleForm({
             ))}
           </select>
         </label>
+        {full && (
+          <>
+            <label className="field">
+              <span>{t("editor.interval")}</span>
+              <select
+                data-testid="rule-interval"
+                value={values.interval ?? "1m"}
+                onChange={(e) => {
+                  update("interval", e.target.value as Interval);
+                }}
+              >
+                {INTERVALS.map((i) => (
+                  <option key={i} value={i}>
+                    {t(`interval.${i}`)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="field">
+              <span>{t("editor.frequency")}</span>
+              <select
+                data-testid="rule-frequency"
+                value={values.frequency ?? "once_per_bar"}
+                onChange={(e) => {
+                  update("frequency", e.target.value as FrequencyMode);
+                }}
+              >
+                {FREQUENCIES.map((f) => (
+                  <option key={f} value={f}>
+                    {t(`freq.${f}`)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="field">
+              <span>{t("editor.cooldown")}</span>
+              <input
+                type="text"
+                inputMode="numeric"
+                data-testid="rule-cooldown"
+                value={values.cooldown ?? "60"}
+                aria-invalid={invalid("cooldown")}
+                aria-describedby={describedBy("cooldown")}
+                onChange={(e) => {
+                  update("cooldown", e.target.value);
+                }}
+              />
+            </label>
+            <label className="field half">
+              <span>{t("editor.message")}</span>
+              <input
+                type="text"
+                data-testid="rule-message"
+                value={values.message ?? ""}
+                placeholder="{symbol} {metric} = {value}"
+                onChange={(e) => {
+                  update("message", e.target.value);
+                }}
+              />
+            </label>
+          </>
+        )}
         <div className="field submit">
           <button type="submit" className="btn primary" data-testid="rule-submit" disabled={busy}>
             {busy ? t("form.submitting") : t("form.submit")}
@@ -207,6 +280,7 @@ export function RuleForm({
           {errorMessage}
         </p>
       )}
+      {full && <RulePreviewBox values={current} symbols={symbols} />}
       {created !== null && errorMessage === null && (
         <p className="form-ok" role="status">
           {t("form.created", { name: created })}

@@ -1,11 +1,16 @@
-import type { KeyboardEvent } from "react";
+import { useState, type KeyboardEvent, type ReactNode } from "react";
 import type { ApiError } from "../bindings/ApiError";
 import type { WatchRow } from "../bindings/WatchRow";
 import { directionOf, formatPct, formatPrice } from "../i18n/format";
 import { useI18n } from "../i18n/I18nProvider";
+import { visibleWindow } from "../state/watchOrder";
 import { symbolCode, type WatchState } from "../state/watchlist";
 import { ErrorNote } from "./ErrorNote";
 import { SimTag } from "./SimTag";
+
+/** Rows are this tall (px) when the list is virtualised (see .watch-list.virtual). */
+export const ROW_HEIGHT = 44;
+const VIRTUAL_FROM = 60;
 
 function Row({
   row,
@@ -13,16 +18,35 @@ function Row({
   tick,
   seq,
   onSelect,
+  onRemove,
+  onDrop,
 }: {
   row: WatchRow;
   selected: boolean;
   tick: "up" | "down" | undefined;
   seq: number;
   onSelect: (symbol: string) => void;
+  onRemove?: (symbol: string) => void;
+  onDrop?: (moved: string, target: string) => void;
 }) {
-  const { locale } = useI18n();
+  const { locale, t } = useI18n();
   return (
-    <li>
+    <li
+      className="watch-item"
+      draggable={onDrop !== undefined}
+      onDragStart={(e) => {
+        e.dataTransfer.setData("text/plain", row.symbol);
+        e.dataTransfer.effectAllowed = "move";
+      }}
+      onDragOver={(e) => {
+        if (onDrop) e.preventDefault();
+      }}
+      onDrop={(e) => {
+        e.preventDefault();
+        const moved = e.dataTransfer.getData("text/plain");
+        if (moved && onDrop) onDrop(moved, row.symbol);
+      }}
+    >
       <button
         type="button"
         className={`watch-row${selected ? " selected" : ""}`}
@@ -48,6 +72,20 @@ function Row({
           {formatPct(locale, row.changePct)}
         </span>
       </button>
+      {onRemove && (
+        <button
+          type="button"
+          className="watch-remove"
+          data-testid="watch-remove"
+          aria-label={t("wl.remove", { symbol: row.symbol })}
+          title={t("wl.remove", { symbol: row.symbol })}
+          onClick={() => {
+            onRemove(row.symbol);
+          }}
+        >
+          ×
+        </button>
+      )}
     </li>
   );
 }
@@ -75,7 +113,14 @@ export function Watchlist({
   loadError,
   liveError,
   onRetry,
+  tools,
+  onRemove,
+  onDrop,
 }: {
+  /** List picker and search, above the rows. */
+  tools?: ReactNode;
+  onRemove?: (symbol: string) => void;
+  onDrop?: (moved: string, target: string) => void;
   watch: WatchState;
   selected: string | null;
   onSelect: (symbol: string) => void;
@@ -84,6 +129,13 @@ export function Watchlist({
   onRetry: () => void;
 }) {
   const { t } = useI18n();
+  const [scroll, setScroll] = useState({ top: 0, height: 600 });
+  // Beyond a screenful the list is virtualised: only the rows in view (and a few around)
+  // are in the DOM, so hundreds of streaming rows stay smooth.
+  const virtual = watch.rows.length > VIRTUAL_FROM;
+  const win = virtual
+    ? visibleWindow(watch.rows.length, ROW_HEIGHT, scroll.top, scroll.height)
+    : { start: 0, end: watch.rows.length };
   return (
     <section className="panel watchlist" aria-labelledby="watchlist-title">
       <div className="panel-head">
@@ -91,6 +143,7 @@ export function Watchlist({
           {t("watchlist.title")}
         </h2>
       </div>
+      {tools}
       <div className="watch-cols" aria-hidden>
         <span>{t("watchlist.symbol")}</span>
         <span>{t("watchlist.last")}</span>
@@ -98,8 +151,17 @@ export function Watchlist({
       </div>
       {loadError && <ErrorNote error={loadError} textKey="watchlist.loadError" onRetry={onRetry} />}
       {liveError && <ErrorNote error={liveError} textKey="watchlist.liveError" onRetry={onRetry} />}
-      <ul className="watch-list" data-testid="watchlist" onKeyDown={onListKeyDown}>
-        {watch.rows.map((row) => (
+      <ul
+        className={`watch-list${virtual ? " virtual" : ""}`}
+        data-testid="watchlist"
+        data-rows={watch.rows.length}
+        onKeyDown={onListKeyDown}
+        onScroll={(e) => {
+          setScroll({ top: e.currentTarget.scrollTop, height: e.currentTarget.clientHeight });
+        }}
+      >
+        {win.start > 0 && <li aria-hidden style={{ height: win.start * ROW_HEIGHT }} />}
+        {watch.rows.slice(win.start, win.end).map((row) => (
           <Row
             key={row.symbol}
             row={row}
@@ -107,8 +169,11 @@ export function Watchlist({
             tick={watch.ticks[row.symbol]}
             seq={watch.tickSeq[row.symbol] ?? 0}
             onSelect={onSelect}
+            onRemove={onRemove}
+            onDrop={onDrop}
           />
         ))}
+        {win.end < watch.rows.length && <li aria-hidden style={{ height: (watch.rows.length - win.end) * ROW_HEIGHT }} />}
       </ul>
       {watch.rows.length === 0 && !loadError && (
         <p className="empty">{watch.loaded ? t("watchlist.empty") : t("watchlist.loading")}</p>

@@ -1,4 +1,6 @@
 // The simple rule form: its values, validation, and the RuleSpec it sends.
+import type { FrequencyMode } from "../bindings/FrequencyMode";
+import type { Interval } from "../bindings/Interval";
 import type { Level } from "../bindings/Level";
 import type { Op } from "../bindings/Op";
 import type { RuleSpec } from "../bindings/RuleSpec";
@@ -11,6 +13,8 @@ export const RULE_OPS = ["gt", "lt", "ge", "le", "crosses", "crosses_up", "cross
 export const LEVELS = ["low", "medium", "high", "critical"] as const satisfies readonly Level[];
 
 export const NAME_MAX = 80;
+export const INTERVALS = ["1m", "5m", "15m", "1h", "4h", "1d"] as const satisfies readonly Interval[];
+export const FREQUENCIES = ["once", "once_per_bar", "once_per_bar_close", "every_time"] as const satisfies readonly FrequencyMode[];
 
 export interface RuleFormValues {
   name: string;
@@ -20,6 +24,11 @@ export interface RuleFormValues {
   /** As typed; parsed on submit. */
   value: string;
   level: Level;
+  interval?: Interval;
+  frequency?: FrequencyMode;
+  /** Seconds, as typed. */
+  cooldown?: string;
+  message?: string;
 }
 
 export const defaultRuleForm: RuleFormValues = {
@@ -31,7 +40,7 @@ export const defaultRuleForm: RuleFormValues = {
   level: "medium",
 };
 
-export type RuleField = "name" | "symbol" | "value";
+export type RuleField = "name" | "symbol" | "value" | "cooldown";
 
 export interface FieldError {
   field: RuleField;
@@ -64,6 +73,11 @@ export function validateRuleForm(values: RuleFormValues, symbols: readonly strin
   else if (parseNumber(values.value) === null) {
     errors.push({ field: "value", key: "form.err.valueNotNumber" });
   }
+  const cooldown = (values.cooldown ?? "").trim();
+  if (cooldown !== "") {
+    const n = parseNumber(cooldown);
+    if (n === null || n < 0 || !Number.isInteger(n)) errors.push({ field: "cooldown", key: "form.err.cooldown" });
+  }
   return errors;
 }
 
@@ -75,11 +89,15 @@ export function buildRuleSpec(values: RuleFormValues): RuleSpec {
     version: 1,
     name: values.name.trim(),
     target: { symbols: [values.symbol] },
-    interval: "1m",
+    interval: values.interval ?? "1m",
     when: { metric: values.metric, op: values.op, value },
     level: values.level,
-    frequency: { mode: "once_per_bar", cooldown_s: 60 },
+    frequency: {
+      mode: values.frequency ?? "once_per_bar",
+      cooldown_s: values.cooldown !== undefined && values.cooldown.trim() !== "" ? Number(parseNumber(values.cooldown)) : 60,
+    },
     expires_at: null,
     enabled: true,
+    ...(values.message !== undefined && values.message.trim() !== "" ? { message: values.message.trim() } : {}),
   };
 }

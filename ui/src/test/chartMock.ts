@@ -7,13 +7,19 @@ export interface FakeSeries {
   setData: (d: { time: number }[]) => void;
   update: (p: { time: number }) => void;
   applyOptions: (o: unknown) => void;
+  priceLines: { price: number; title: string }[];
+  createPriceLine: (o: { price: number; title: string }) => { price: number; title: string };
+  removePriceLine: (l: { price: number; title: string }) => void;
+  coordinateToPrice: (y: number) => number | null;
 }
 
 export const chartLog = {
   createOptions: [] as unknown[],
   applied: [] as unknown[],
   series: [] as FakeSeries[],
+  clickHandlers: [] as ((p: { point?: { x: number; y: number } }) => void)[],
   reset() {
+    this.clickHandlers = [];
     this.createOptions = [];
     this.applied = [];
     this.series = [];
@@ -35,6 +41,15 @@ export function fakeLightweightCharts() {
         else s.data.push(p);
       },
       applyOptions: () => undefined,
+      priceLines: [],
+      createPriceLine: (o) => {
+        s.priceLines.push(o);
+        return o;
+      },
+      removePriceLine: (l) => {
+        s.priceLines = s.priceLines.filter((x) => x !== l);
+      },
+      coordinateToPrice: (y) => 1000 - y,
     };
     chartLog.series.push(s);
     return s;
@@ -42,6 +57,8 @@ export function fakeLightweightCharts() {
   return {
     CandlestickSeries: { type: "Candlestick" },
     HistogramSeries: { type: "Histogram" },
+    LineSeries: { type: "Line" },
+    LineStyle: { Dashed: 2 },
     ColorType: { Solid: "solid" },
     CrosshairMode: { Normal: 0 },
     createChart: vi.fn((_el: HTMLElement, options: unknown) => {
@@ -52,6 +69,15 @@ export function fakeLightweightCharts() {
         applyOptions: (o: unknown) => chartLog.applied.push(o),
         timeScale: () => ({ scrollToRealTime: () => undefined }),
         remove: () => undefined,
+        removeSeries: (x: FakeSeries) => {
+          chartLog.series = chartLog.series.filter((s) => s !== x);
+        },
+        subscribeClick: (h: (p: { point?: { x: number; y: number } }) => void) => {
+          chartLog.clickHandlers.push(h);
+        },
+        unsubscribeClick: (h: (p: { point?: { x: number; y: number } }) => void) => {
+          chartLog.clickHandlers = chartLog.clickHandlers.filter((x) => x !== h);
+        },
       };
     }),
   };

@@ -91,28 +91,33 @@ pub fn document() -> Value {
                 param("since", false, "Only alerts fired at or after this time (ms since the Unix epoch, UTC)", json!({ "type": "integer", "minimum": 0 })),
             ],
             ok("Alerts", "Alerts"), &[]),
-        "/api/v1/radar": op("getRadar", "Watched symbols ranked by how much they are moving",
-            "Until the engine publishes composite anomaly scores, the radar ranks by the size of \
-             the 24-hour change: `score` = |changePct| in percent, and `rankedBy` is \
-             `abs_change_pct`. Symbols without a 24 h change yet are left out; no score is \
-             estimated. When anomaly scores arrive, `rankedBy` will name them.",
+        "/api/v1/radar": op("getRadar", "The market radar: top anomalies and top movers",
+            "Across every symbol the engine sees (not only the watchlist), updated as data \
+             arrives. `items` are the symbols with the highest composite anomaly score \
+             (`rankedBy` = `anomaly_score`) in the last hour (a daily bar's for its day), one \
+             per symbol at its highest-scoring interval; a flagged item carries the detector's \
+             reasons in words. `movers5m`, `movers1h`, `movers24h` rank by the size of the % \
+             move over that window (`value`, signed), `relativeVolume` by the volume against \
+             the usual volume of that time of day.",
             vec![
-                param("min_score", false, "Leave out items scoring less", json!({ "type": "number", "minimum": 0, "default": 0 })),
-                param("limit", false, "Most items to return", json!({ "type": "integer", "minimum": 1, "maximum": MAX_RADAR, "default": DEFAULT_RADAR })),
+                param("min_score", false, "Leave out items whose anomaly score is less (movers are not filtered)", json!({ "type": "number", "minimum": 0, "default": 0 })),
+                param("limit", false, "Most rows in each list", json!({ "type": "integer", "minimum": 1, "maximum": MAX_RADAR, "default": DEFAULT_RADAR })),
             ],
             ok("Radar", "Radar"), &[]),
         "/api/v1/openapi.json": op("getOpenApi", "This document", "OpenAPI 3.1.",
             vec![], json!({ "description": "The OpenAPI document", "content": { "application/json": { "schema": { "type": "object" } } } }), &[]),
         "/api/v1/stream": { "get": {
             "operationId": "stream",
-            "summary": "WebSocket of live alerts",
+            "summary": "WebSocket of live alerts and anomalies",
             "description": "Open with a WebSocket client. The token goes in the `Authorization` \
                 header or, for browsers (whose WebSocket cannot set headers), in `access_token`. \
                 Each text message is one JSON `StreamMessage`: first `hello`, then an `alert` \
                 for every alert as it is stored, and `lagged` if the client read too slowly and \
-                messages were dropped for it (they are stored: see /api/v1/alerts). Anomaly \
-                messages will be added when the engine publishes anomaly scores. On shutdown \
-                the server closes with code 1001.",
+                messages were dropped for it (they are stored: see /api/v1/alerts). An \
+                `anomaly` message is sent for every closed live bar the detector flags, on any \
+                symbol the engine sees, with its score and reasons (rules decide what becomes \
+                an alert; this is the raw detector). On shutdown the server closes with code \
+                1001.",
             "parameters": [ param("access_token", false, "The bearer token, for clients that cannot set headers", json!({ "type": "string" })) ],
             "responses": {
                 "101": { "description": "Switching to the WebSocket protocol; messages are StreamMessage",
@@ -219,23 +224,45 @@ pub fn document() -> Value {
             "properties": { "alerts": { "type": "array", "items": { "$ref": "#/components/schemas/Alert" } } }
         },
         "RadarItem": {
-            "type": "object", "required": ["symbol", "name", "simulated", "score", "changePct"],
+            "type": "object",
+            "required": ["symbol", "name", "simulated", "interval", "score", "flagged", "reasons", "price", "barOpen", "at", "closed"],
             "properties": {
                 "symbol": symbol,
                 "name": { "type": "string" },
                 "simulated": { "type": "boolean" },
-                "score": { "type": "number", "minimum": 0, "description": "See rankedBy" },
-                "price": nullable("number"),
-                "changePct": { "type": "number" },
-                "updatedAt": nullable("integer")
+                "interval": interval.clone(),
+                "score": { "type": "number", "minimum": 0, "description": "Composite anomaly score (anomaly_score)" },
+                "flagged": { "type": "boolean", "description": "Over the detector's thresholds" },
+                "reasons": { "type": "array", "items": { "type": "string" },
+                             "description": "Why, in words, e.g. \"volume 6.2σ above its 60-bar norm\"; empty unless flagged" },
+                "price": { "type": "number" },
+                "barOpen": { "type": "integer", "description": "Open time of the bar, ms UTC" },
+                "at": { "type": "integer", "description": "Market time of the score, ms UTC" },
+                "closed": { "type": "boolean", "description": "False while the bar is being built" }
+            }
+        },
+        "Mover": {
+            "type": "object", "required": ["symbol", "name", "simulated", "interval", "price", "value", "at"],
+            "properties": {
+                "symbol": symbol,
+                "name": { "type": "string" },
+                "simulated": { "type": "boolean" },
+                "interval": interval.clone(),
+                "price": { "type": "number" },
+                "value": { "type": "number", "description": "% move (signed), or relative volume" },
+                "at": { "type": "integer" }
             }
         },
         "Radar": {
-            "type": "object", "required": ["rankedBy", "items"],
+            "type": "object", "required": ["rankedBy", "items", "movers5m", "movers1h", "movers24h", "relativeVolume"],
             "properties": {
                 "rankedBy": { "type": "string", "enum": [crate::RANKED_BY],
-                              "description": "abs_change_pct: score is |24 h change| in percent" },
-                "items": { "type": "array", "items": { "$ref": "#/components/schemas/RadarItem" } }
+                              "description": "anomaly_score: items are ranked by the composite anomaly score" },
+                "items": { "type": "array", "items": { "$ref": "#/components/schemas/RadarItem" } },
+                "movers5m": { "type": "array", "items": { "$ref": "#/components/schemas/Mover" } },
+                "movers1h": { "type": "array", "items": { "$ref": "#/components/schemas/Mover" } },
+                "movers24h": { "type": "array", "items": { "$ref": "#/components/schemas/Mover" } },
+                "relativeVolume": { "type": "array", "items": { "$ref": "#/components/schemas/Mover" } }
             }
         },
         "StreamMessage": {
@@ -244,6 +271,8 @@ pub fn document() -> Value {
                   "properties": { "type": { "const": "hello" }, "version": { "type": "string" } } },
                 { "type": "object", "required": ["type", "alert"],
                   "properties": { "type": { "const": "alert" }, "alert": { "$ref": "#/components/schemas/Alert" } } },
+                { "type": "object", "required": ["type", "anomaly"],
+                  "properties": { "type": { "const": "anomaly" }, "anomaly": { "$ref": "#/components/schemas/RadarItem" } } },
                 { "type": "object", "required": ["type", "missed"],
                   "properties": { "type": { "const": "lagged" }, "missed": { "type": "integer" } } }
             ],

@@ -1,76 +1,70 @@
-//! The radar: symbols ranked by how unusual their move is right now.
-//!
-//! The engine does not expose composite anomaly scores yet (they are being built in
-//! tw-analytics). Until it does, the radar ranks by the one move measure every watchlist row
-//! carries, the size of the 24-hour change, and says so in every response (`rankedBy`) and
-//! in the OpenAPI document. No score is made up: a row without a 24 h change is left out.
+//! The radar: the engine's live market radar in the API's wire form. Items are the symbols
+//! with the highest composite anomaly score (with the detector's reasons), then the top
+//! movers over 5 minutes, 1 hour and 24 hours and by relative volume.
 
-use crate::wire::{RadarItem, SymbolRow};
+use crate::wire::{Mover, Radar, RadarItem};
 
 /// What `score` means in a radar response.
-pub const RANKED_BY: &str = "abs_change_pct";
+pub const RANKED_BY: &str = "anomaly_score";
 
-/// The rows whose score is at least `min_score`, highest first (ties by symbol), at most
-/// `limit` of them.
-pub fn rank(rows: Vec<SymbolRow>, min_score: f64, limit: usize) -> Vec<RadarItem> {
-    let mut items: Vec<RadarItem> = rows
-        .into_iter()
-        .filter_map(|r| {
-            let change = r.change_pct.filter(|c| c.is_finite())?;
-            let score = change.abs();
-            (score >= min_score).then_some(RadarItem {
-                symbol: r.symbol,
-                name: r.name,
-                simulated: r.simulated,
-                score,
-                price: r.price,
-                change_pct: change,
-                updated_at: r.updated_at,
-            })
-        })
-        .collect();
-    items.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then_with(|| a.symbol.cmp(&b.symbol))
-    });
-    items.truncate(limit);
-    items
+/// The engine's radar as the API sends it.
+pub fn to_wire(r: tw_core::ipc::Radar) -> Radar {
+    let movers = |v: Vec<tw_core::ipc::RadarMover>| v.into_iter().map(Mover::from).collect();
+    Radar {
+        ranked_by: RANKED_BY,
+        items: r.anomalies.into_iter().map(RadarItem::from).collect(),
+        movers_5m: movers(r.movers_5m),
+        movers_1h: movers(r.movers_1h),
+        movers_24h: movers(r.movers_24h),
+        relative_volume: movers(r.relative_volume),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn row(symbol: &str, change: Option<f64>) -> SymbolRow {
-        SymbolRow {
-            symbol: symbol.into(),
-            name: symbol.into(),
-            simulated: true,
-            price: Some(1.0),
-            change_pct: change,
-            volume: None,
-            updated_at: Some(1),
-        }
-    }
+    use tw_core::ipc::{RadarAnomaly, RadarMover};
+    use tw_core::Interval;
 
     #[test]
-    fn ranks_by_size_of_move_filters_and_limits() {
-        let rows = vec![
-            row("demo:A", Some(1.5)),
-            row("demo:B", Some(-7.0)),
-            row("demo:C", None),
-            row("demo:D", Some(3.0)),
-            row("demo:E", Some(f64::NAN)),
-            row("demo:F", Some(0.2)),
-        ];
-        let got = rank(rows.clone(), 0.0, 10);
-        let order: Vec<&str> = got.iter().map(|i| i.symbol.as_str()).collect();
-        assert_eq!(order, ["demo:B", "demo:D", "demo:A", "demo:F"]);
-        assert_eq!(got[0].score, 7.0);
-        assert_eq!(got[0].change_pct, -7.0);
-        let got = rank(rows.clone(), 1.5, 10);
-        assert_eq!(got.len(), 3, "min_score is inclusive");
-        assert_eq!(rank(rows, 0.0, 2).len(), 2);
+    fn wire_form_names_the_interval_and_keeps_reasons_and_lists() {
+        let r = tw_core::ipc::Radar {
+            anomalies: vec![RadarAnomaly {
+                symbol: "demo:GAMMA".into(),
+                name: "Gamma".into(),
+                simulated: true,
+                interval: Interval::M5,
+                score: 4.5,
+                flagged: true,
+                reasons: vec!["volume 6.2σ above its 60-bar norm".into()],
+                price: 10.0,
+                bar_open: 1,
+                at: 2,
+                closed: true,
+            }],
+            movers_5m: vec![],
+            movers_1h: vec![RadarMover {
+                symbol: "demo:ALPHA".into(),
+                name: "Alpha".into(),
+                simulated: true,
+                interval: Interval::M1,
+                price: 9.0,
+                value: -3.0,
+                at: 2,
+            }],
+            movers_24h: vec![],
+            relative_volume: vec![],
+        };
+        let v = serde_json::to_value(to_wire(r)).unwrap();
+        assert_eq!(v["rankedBy"], "anomaly_score");
+        assert_eq!(v["items"][0]["interval"], "5m");
+        assert_eq!(v["items"][0]["barOpen"], 1);
+        assert_eq!(
+            v["items"][0]["reasons"][0],
+            "volume 6.2σ above its 60-bar norm"
+        );
+        assert_eq!(v["movers1h"][0]["value"], -3.0);
+        assert!(v["movers5m"].as_array().unwrap().is_empty());
+        assert!(v["relativeVolume"].is_array());
     }
 }

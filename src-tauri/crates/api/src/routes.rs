@@ -120,19 +120,13 @@ pub async fn radar(State(s): State<AppState>, RawQuery(q): RawQuery) -> Answer<w
     if min_score < 0.0 {
         return Err(HttpError::bad_param(
             "min_score",
-            "must be 0 or more (a score is the size of a move)",
+            "must be 0 or more (a score is a composite anomaly score, 0 when nothing is unusual)",
         ));
     }
     let limit = p.u32_in("limit", 1, MAX_RADAR, DEFAULT_RADAR)?;
-    let rows = s.engine.watchlist().await?;
-    Ok(Json(wire::Radar {
-        ranked_by: crate::RANKED_BY,
-        items: crate::radar::rank(
-            rows.into_iter().map(SymbolRow::from).collect(),
-            min_score,
-            limit as usize,
-        ),
-    }))
+    Ok(Json(crate::radar::to_wire(
+        s.engine.radar(limit as usize, min_score),
+    )))
 }
 
 pub async fn openapi(RawQuery(q): RawQuery) -> Answer<serde_json::Value> {

@@ -1,13 +1,13 @@
-//! `/api/v1/stream`: a WebSocket that pushes alerts as JSON.
+//! `/api/v1/stream`: a WebSocket that pushes alerts and detector anomalies as JSON.
 //!
-//! One hub task reads the engine's alert broadcast and turns each alert into its JSON text
-//! once; every client gets a cheap clone of that text. A client that reads too slowly is told
+//! One hub task reads the engine's alert and anomaly broadcasts and turns each message into
+//! its JSON text once; every client gets a cheap clone of that text. A client that reads too slowly is told
 //! how many messages it missed (`lagged`) instead of holding everyone else back.
 
 use crate::error::HttpError;
 use crate::params::Params;
 use crate::server::AppState;
-use crate::wire::{AlertBody, ErrorCode, StreamMessage};
+use crate::wire::{AlertBody, ErrorCode, RadarItem, StreamMessage};
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::{RawQuery, State};
@@ -51,6 +51,8 @@ impl Hub {
             stop: stop.clone(),
         });
         let mut alerts = engine.subscribe_alerts();
+        let mut anomalies = engine.subscribe_anomalies();
+        let mut anomalies_open = true;
         let mut stop = stop;
         let task = tokio::spawn(async move {
             loop {
@@ -70,6 +72,22 @@ impl Hub {
                             }
                         }
                         Err(RecvError::Closed) => break,
+                    },
+                    a = anomalies.recv(), if anomalies_open => match a {
+                        Ok(a) => {
+                            let msg = StreamMessage::Anomaly { anomaly: RadarItem::from(a) };
+                            if let Some(text) = to_text(&msg) {
+                                let _ = messages.send(text);
+                            }
+                        }
+                        Err(RecvError::Lagged(n)) => {
+                            // Anomalies are not stored: the radar has the current ones.
+                            tracing::warn!("local API stream: {n} anomalies skipped");
+                            if let Some(text) = to_text(&StreamMessage::Lagged { missed: n }) {
+                                let _ = messages.send(text);
+                            }
+                        }
+                        Err(RecvError::Closed) => anomalies_open = false,
                     },
                     _ = stopped(&mut stop) => break,
                 }

@@ -248,24 +248,93 @@ pub struct Alerts {
 }
 
 /// `GET /api/v1/radar`
+///
+/// ```json
+/// {"rankedBy":"anomaly_score",
+///  "items":[{"symbol":"demo:GAMMA","name":"Gamma Corp","simulated":true,"interval":"1m",
+///            "score":4.7,"flagged":true,"reasons":["volume 6.2σ above its 60-bar norm"],
+///            "price":101.3,"barOpen":1767607260000,"at":1767607320000,"closed":true}],
+///  "movers5m":[{"symbol":"demo:ALPHA","name":"Alpha Industries","simulated":true,
+///               "interval":"1m","price":99.1,"value":-1.2,"at":1767607320000}],
+///  "movers1h":[…],"movers24h":[…],"relativeVolume":[…]}
+/// ```
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Radar {
     /// What `score` is: see [`crate::RANKED_BY`].
     pub ranked_by: &'static str,
     pub items: Vec<RadarItem>,
+    #[serde(rename = "movers5m")]
+    pub movers_5m: Vec<Mover>,
+    #[serde(rename = "movers1h")]
+    pub movers_1h: Vec<Mover>,
+    #[serde(rename = "movers24h")]
+    pub movers_24h: Vec<Mover>,
+    pub relative_volume: Vec<Mover>,
 }
 
+/// A scored bar: the radar's items and the stream's `anomaly` messages.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RadarItem {
     pub symbol: String,
     pub name: String,
     pub simulated: bool,
+    pub interval: &'static str,
+    /// The composite anomaly score.
     pub score: f64,
-    pub price: Option<f64>,
-    pub change_pct: f64,
-    pub updated_at: Option<i64>,
+    /// Over the detector's thresholds; `reasons` says why.
+    pub flagged: bool,
+    pub reasons: Vec<String>,
+    pub price: f64,
+    pub bar_open: i64,
+    pub at: i64,
+    pub closed: bool,
+}
+
+impl From<tw_core::ipc::RadarAnomaly> for RadarItem {
+    fn from(a: tw_core::ipc::RadarAnomaly) -> Self {
+        RadarItem {
+            symbol: a.symbol,
+            name: a.name,
+            simulated: a.simulated,
+            interval: a.interval.as_str(),
+            score: a.score,
+            flagged: a.flagged,
+            reasons: a.reasons,
+            price: a.price,
+            bar_open: a.bar_open,
+            at: a.at,
+            closed: a.closed,
+        }
+    }
+}
+
+/// A row of a movers list: `value` is the % move (or the relative volume).
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Mover {
+    pub symbol: String,
+    pub name: String,
+    pub simulated: bool,
+    pub interval: &'static str,
+    pub price: f64,
+    pub value: f64,
+    pub at: i64,
+}
+
+impl From<tw_core::ipc::RadarMover> for Mover {
+    fn from(m: tw_core::ipc::RadarMover) -> Self {
+        Mover {
+            symbol: m.symbol,
+            name: m.name,
+            simulated: m.simulated,
+            interval: m.interval.as_str(),
+            price: m.price,
+            value: m.value,
+            at: m.at,
+        }
+    }
 }
 
 /// A message on `/api/v1/stream`, tagged by `type`.
@@ -278,6 +347,10 @@ pub enum StreamMessage {
     },
     Alert {
         alert: AlertBody,
+    },
+    /// A closed live bar the detector flagged, with its reasons.
+    Anomaly {
+        anomaly: RadarItem,
     },
     /// The client read too slowly and `missed` messages were dropped for it (they are
     /// stored: `GET /api/v1/alerts` has them).

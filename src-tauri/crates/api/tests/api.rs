@@ -44,12 +44,16 @@ fn engine_config(dir: &std::path::Path, clock: &ManualClock, service: &str) -> E
 /// An engine with 30 minutes of demo history and the API on a free port, with a token passed
 /// in directly (the keyring has its own test below).
 async fn rig() -> Rig {
+    rig_with(|_| {}).await
+}
+
+async fn rig_with(tweak: impl FnOnce(&mut EngineConfig)) -> Rig {
     let dir = tempfile::tempdir().unwrap();
     let clock = ManualClock::new(T0);
     let service = format!("tickwarden-api-test-{}", std::process::id());
-    let engine = Engine::start(engine_config(dir.path(), &clock, &service))
-        .await
-        .unwrap();
+    let mut cfg = engine_config(dir.path(), &clock, &service);
+    tweak(&mut cfg);
+    let engine = Engine::start(cfg).await.unwrap();
     clock.settle().await;
     engine.flush().await.unwrap();
     let token = tw_api::generate_token().unwrap();
@@ -336,18 +340,27 @@ async fn every_endpoint_answers_with_engine_data() {
     let (_, everything) = rig.get("/api/v1/alerts?limit=10000").await;
     assert_eq!(everything["alerts"].as_array().unwrap().len(), stored.len());
 
-    // Radar: ranked by |24 h change|, as it says; min_score filters; limit caps.
-    let (s, r) = rig.get("/api/v1/radar").await;
+    // Radar: the engine's, ranked by anomaly score as it says; min_score filters; limit caps
+    // every list.
+    let (s, r) = rig.get("/api/v1/radar?limit=500").await;
     assert_eq!(s, StatusCode::OK, "{r}");
-    assert_eq!(r["rankedBy"], "abs_change_pct");
+    assert_eq!(r["rankedBy"], "anomaly_score");
     let items = r["items"].as_array().unwrap();
     assert!(!items.is_empty(), "{r}");
     let scores: Vec<f64> = items.iter().map(|i| i["score"].as_f64().unwrap()).collect();
     assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
-    for i in items {
-        let row = watch.iter().find(|w| w.symbol == i["symbol"]).unwrap();
-        assert_eq!(i["changePct"].as_f64(), row.change_pct);
-        assert_eq!(i["score"].as_f64(), row.change_pct.map(f64::abs));
+    let engine_radar = rig.engine.radar(500, 0.0);
+    assert_eq!(items.len(), engine_radar.anomalies.len());
+    for (i, a) in items.iter().zip(&engine_radar.anomalies) {
+        assert_eq!(i["symbol"], a.symbol);
+        assert_eq!(i["score"].as_f64(), Some(a.score));
+        assert_eq!(i["interval"], a.interval.as_str());
+        assert_eq!(i["reasons"].as_array().unwrap().len(), a.reasons.len());
+    }
+    let movers = r["movers1h"].as_array().unwrap();
+    assert_eq!(movers.len(), 8, "every demo instrument moved: {r}");
+    for m in movers {
+        assert!(watch.iter().any(|w| w.symbol == m["symbol"]));
     }
     let cut = scores[scores.len() / 2];
     let (_, r2) = rig
@@ -357,6 +370,7 @@ async fn every_endpoint_answers_with_engine_data() {
     assert_eq!(kept.len(), scores.iter().filter(|s| **s >= cut).count());
     let (_, r3) = rig.get("/api/v1/radar?limit=2").await;
     assert_eq!(r3["items"].as_array().unwrap().len(), 2.min(items.len()));
+    assert_eq!(r3["movers24h"].as_array().unwrap().len(), 2);
 
     // OpenAPI: parses as 3.1, and every path it describes is served (with the token, none
     // of them is a 404; the stream answers a plain GET with "use a WebSocket").
@@ -382,7 +396,7 @@ async fn every_endpoint_answers_with_engine_data() {
     assert!(doc["paths"]["/api/v1/radar"]["get"]["description"]
         .as_str()
         .unwrap()
-        .contains("24-hour change"));
+        .contains("composite anomaly score"));
     rig.stop().await;
 }
 
@@ -524,6 +538,54 @@ async fn bad_input_is_refused_with_the_parameter_named() {
     assert_eq!(body["code"], "method_not_allowed");
     // Nothing was lost or changed by the refusals: the engine still answers.
     assert_eq!(rig.get("/api/v1/symbols").await.0, StatusCode::OK);
+    rig.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flagged_anomaly_reaches_a_websocket_client_with_its_reasons() {
+    // The demo's showcase volume burst starts in the first live minute.
+    let rig = rig_with(|cfg| {
+        cfg.demo = Some(DemoConfig {
+            seed: 3,
+            history_minutes: 60,
+            ..DemoConfig::default()
+        })
+    })
+    .await;
+    let (mut ws, _) = tokio_tungstenite::connect_async(rig.ws_request(Some(&rig.token)))
+        .await
+        .unwrap();
+    assert_eq!(next_json(&mut ws).await["type"], "hello");
+    rig.run_for(5 * 60_000).await;
+    let anomaly = tokio::time::timeout(HANG_GUARD, async {
+        loop {
+            let m = next_json(&mut ws).await;
+            if m["type"] == "anomaly" {
+                return m["anomaly"].clone();
+            }
+        }
+    })
+    .await
+    .expect("no anomaly on the stream");
+    assert_eq!(anomaly["flagged"], true, "{anomaly}");
+    assert_eq!(anomaly["closed"], true, "{anomaly}");
+    assert!(anomaly["symbol"].as_str().unwrap().starts_with("demo:"));
+    assert!(anomaly["score"].as_f64().unwrap() > 0.0);
+    let reasons = anomaly["reasons"].as_array().unwrap();
+    assert!(
+        reasons.iter().any(|r| r.as_str().unwrap().contains('σ')),
+        "{anomaly}"
+    );
+    // The radar lists it too.
+    let (_, r) = rig.get("/api/v1/radar?limit=500").await;
+    assert!(
+        r["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["symbol"] == anomaly["symbol"]),
+        "{r}"
+    );
     rig.stop().await;
 }
 

@@ -5,6 +5,7 @@ use crate::config::EngineConfig;
 use crate::defaults::{self, DEFAULT_WATCHLIST};
 use crate::error::EngineError;
 use crate::live::LiveState;
+use crate::radar::RadarState;
 use crate::rules_stage::{self, RulesMsg};
 use crate::sources::{self, FeedEnv};
 use std::collections::HashMap;
@@ -13,9 +14,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{broadcast, mpsc, oneshot};
 use tokio::task::JoinHandle;
-use tw_analytics::rules::{compile, WatchlistMap};
-use tw_analytics::{SeriesBook, SeriesConfig};
-use tw_core::ipc::{EngineStatus, LiveBatch, NotifierStatus, RuleRecord, StorageStatus, WatchRow};
+use tw_analytics::rules::{compile, metrics_of, WatchlistMap};
+use tw_analytics::{MetricKey, SeriesBook, SeriesConfig};
+use tw_core::ipc::{
+    EngineStatus, LiveBatch, NotifierStatus, Radar, RadarAnomaly, RuleRecord, StorageStatus,
+    WatchRow,
+};
 use tw_core::rule::RuleSpec;
 use tw_core::{Alert, Candle, Interval, MarketEvent, Sensitive, SharedClock, Symbol};
 use tw_feeds::HealthCell;
@@ -35,6 +39,11 @@ pub(crate) struct Shared {
     writer_health: WriterHealth,
     pub(crate) clock: SharedClock,
     pub(crate) live: LiveState,
+    /// The market radar and the anomaly broadcast.
+    pub(crate) radar: RadarState,
+    /// `sma(n)`/`ema(n)` the loaded rules name, when they changed since the series stage
+    /// last looked.
+    tracked: Mutex<Option<Vec<MetricKey>>>,
     feeds: Vec<HealthCell>,
     alerts: broadcast::Sender<Alert>,
     paused: Arc<AtomicBool>,
@@ -141,6 +150,8 @@ impl Engine {
             writer_health: writer.health(),
             clock: cfg.clock.clone(),
             live: LiveState::new(names),
+            radar: RadarState::new(),
+            tracked: Mutex::new(None),
             feeds,
             alerts: alerts_tx.clone(),
             paused: paused.clone(),
@@ -227,6 +238,7 @@ async fn series_task(
     rules: mpsc::Sender<RulesMsg>,
 ) {
     let mut book = SeriesBook::new(SeriesConfig::default());
+    book.collect_flagged(true);
     let mut updates = Vec::new();
     let mut market_open = true;
     loop {
@@ -234,9 +246,16 @@ async fn series_task(
             biased;
             ev = market.recv(), if market_open => {
                 let Some(ev) = ev else { market_open = false; continue };
+                // Periods the rules name are computed from the next bar on.
+                if let Some(keys) = engine.0.tracked.lock().unwrap().take() {
+                    for k in keys {
+                        book.track(k);
+                    }
+                }
                 // The book emits every interval: 1m, the rolled-up 5m..1d, and a source's own
                 // candles (stored as sent). All are stored and passed on to the rules.
                 book.on_event(&ev, &mut updates);
+                engine.0.radar.apply(&updates, &book.take_flagged(), &engine.0.live);
                 for u in updates.drain(..) {
                     if let Err(e) = writer.upsert(u.bar.clone()).await {
                         tracing::error!("candle {} {} {} not queued for storage: {e}", u.symbol, u.interval, u.bar.open_time);
@@ -276,6 +295,14 @@ impl EngineHandle {
     /// Re-reads rules and the watchlists they follow (after any change to either).
     pub async fn reload_rules(&self) -> Result<(), EngineError> {
         let rules = self.0.store.rules().await?;
+        let mut keys = Vec::new();
+        for r in rules.iter().filter(|r| r.spec.enabled) {
+            if let Ok(c) = compile(r.id, &r.spec, None) {
+                metrics_of(&c.cond, &mut keys);
+            }
+        }
+        keys.retain(|k| matches!(k, MetricKey::Sma(_) | MetricKey::Ema(_)));
+        *self.0.tracked.lock().unwrap() = Some(keys);
         let mut lists = WatchlistMap::new();
         for r in &rules {
             if let Some(w) = &r.spec.target.watchlist {
@@ -323,6 +350,18 @@ impl EngineHandle {
 
     pub fn subscribe_alerts(&self) -> broadcast::Receiver<Alert> {
         self.0.alerts.subscribe()
+    }
+
+    /// The market radar across every symbol the engine sees: the top anomalies (scoring at
+    /// least `min_score`, with their reasons) and the top movers, `limit` rows per list
+    /// (clamped to 1..=[`crate::MAX_RADAR_ROWS`]).
+    pub fn radar(&self, limit: usize, min_score: f64) -> Radar {
+        self.0.radar.view(limit, min_score, &self.0.live)
+    }
+
+    /// Anomalies the detector flags on closed live bars, as they happen.
+    pub fn subscribe_anomalies(&self) -> broadcast::Receiver<RadarAnomaly> {
+        self.0.radar.subscribe()
     }
 
     /// What changed since the last call (one consumer: the UI's live channel).

@@ -11,8 +11,7 @@ use tw_analytics::rules::{compile, RuleBook, WatchlistMap};
 use tw_analytics::{MetricKey, SeriesBook, SeriesConfig, SeriesUpdate};
 use tw_core::rule::{Condition, Operand, RuleSpec};
 use tw_core::ui::{
-    IndicatorLine, IndicatorSeries, PreviewHit, RulePreview, SymbolMatch, UiSettings,
-    WatchlistInfo,
+    IndicatorLine, IndicatorSeries, PreviewHit, RulePreview, SymbolMatch, UiSettings, WatchlistInfo,
 };
 use tw_core::{Interval, MarketEvent, Symbol};
 
@@ -132,7 +131,9 @@ impl EngineHandle {
             return Err(bad(format!("there is no watchlist named {from:?}")));
         };
         if from == DEFAULT_WATCHLIST {
-            return Err(bad("the default watchlist cannot be renamed (feeds follow it)"));
+            return Err(bad(
+                "the default watchlist cannot be renamed (feeds follow it)",
+            ));
         }
         if names.contains(&to) {
             return Err(bad(format!("a watchlist named {to:?} already exists")));
@@ -146,7 +147,9 @@ impl EngineHandle {
 
     pub async fn delete_watchlist(&self, name: &str) -> Result<(), EngineError> {
         if name == DEFAULT_WATCHLIST {
-            return Err(bad("the default watchlist cannot be deleted (feeds follow it)"));
+            return Err(bad(
+                "the default watchlist cannot be deleted (feeds follow it)",
+            ));
         }
         let mut names = self.list_names().await?;
         names.retain(|n| n != name);
@@ -178,7 +181,11 @@ impl EngineHandle {
         self.watchlist_changed(name).await
     }
 
-    pub async fn reorder_watchlist(&self, name: &str, symbols: &[String]) -> Result<(), EngineError> {
+    pub async fn reorder_watchlist(
+        &self,
+        name: &str,
+        symbols: &[String],
+    ) -> Result<(), EngineError> {
         Ok(self.0.store.watchlist_reorder(name, symbols).await?)
     }
 
@@ -302,7 +309,11 @@ impl EngineHandle {
 
     /// How often `spec` would have fired over the last `days` (at most 7) of stored candles:
     /// the candles go through a fresh series book and rule book, exactly as live data does.
-    pub async fn preview_rule(&self, spec: &RuleSpec, days: u32) -> Result<RulePreview, EngineError> {
+    pub async fn preview_rule(
+        &self,
+        spec: &RuleSpec,
+        days: u32,
+    ) -> Result<RulePreview, EngineError> {
         let to = self.0.clock.now_ms();
         let days = (days as i64).clamp(1, PREVIEW_DAYS);
         let from = to - days * 86_400_000;
@@ -417,7 +428,10 @@ impl EngineHandle {
         let raw = serde_json::to_string(s).expect("settings serialise");
         store.set_setting(UI_KEY, &raw).await?;
         store
-            .set_setting(API_ENABLED, if s.local_api_enabled { "true" } else { "false" })
+            .set_setting(
+                API_ENABLED,
+                if s.local_api_enabled { "true" } else { "false" },
+            )
             .await?;
         store
             .set_setting(API_PORT, &s.local_api_port.to_string())
