@@ -52,7 +52,14 @@ pub struct Dispatcher {
     /// Where webhook URLs and tokens are kept; `None`: webhooks off.
     pub secrets: Option<Secrets>,
     pub webhook_policy: RetryPolicy,
+    /// Alerts that could not be written yet (kept and retried).
+    pub unsaved: Vec<Alert>,
+    /// Clock time of the next retry of `unsaved`.
+    pub retry_at: i64,
 }
+
+/// Alerts written in one transaction at most.
+const MAX_BATCH: usize = 512;
 
 /// Title of the OS notification for an alert.
 pub fn summary(a: &Alert) -> String {
@@ -93,43 +100,36 @@ impl Dispatcher {
                         self.show(n, &mut in_flight);
                     }
                     while in_flight.try_join_next().is_some() {}
+                    self.retry_unsaved().await;
                     continue;
                 }
             };
             let Some(msg) = msg else { break };
-            match msg {
-                AlertMsg::Fired(f) => {
-                    let alert = self.persist(f.alert).await;
-                    if f.disable_rule {
-                        if let Err(e) = self
-                            .store
-                            .set_rule_enabled(alert.rule_id, false, alert.fired_at)
-                            .await
-                        {
-                            tracing::warn!(
-                                "could not switch off once-only rule {}: {e}",
-                                alert.rule_id
-                            );
-                        }
-                        let _ = self.rules_changed.send(alert.rule_id);
-                    }
-                    let _ = self.ui.send(alert.clone());
-                    let paused = self.paused.load(Ordering::Relaxed);
-                    let now = self.clock.now_ms();
-                    let notices = if f.channels.notification {
-                        gate.offer(&alert, now, paused)
-                    } else {
-                        gate.tick(now, paused)
-                    };
-                    for n in notices {
-                        let sound = f.channels.sound && matches!(&n, Notice::One(_));
-                        self.show_with(n, sound, &mut in_flight);
-                    }
-                    for name in &f.channels.webhooks {
-                        send_to_hook(&hooks, name, &alert);
-                    }
-                    while in_flight.try_join_next().is_some() {}
+            // A burst: take every alert already waiting and write them in one transaction.
+            let mut fired = Vec::new();
+            let mut next = Some(msg);
+            while let Some(AlertMsg::Fired(f)) = next {
+                fired.push(f);
+                next = if fired.len() < MAX_BATCH {
+                    rx.try_recv().ok()
+                } else {
+                    None
+                };
+            }
+            if !fired.is_empty() {
+                let alerts = self
+                    .persist_all(fired.iter().map(|f| f.alert.clone()).collect())
+                    .await;
+                for (f, alert) in fired.into_iter().zip(alerts) {
+                    self.deliver(f, alert, &mut gate, &hooks, &mut in_flight)
+                        .await;
                 }
+                while in_flight.try_join_next().is_some() {}
+            }
+            self.retry_unsaved().await;
+            let Some(msg) = next else { continue };
+            match msg {
+                AlertMsg::Fired(_) => unreachable!("taken by the batch above"),
                 AlertMsg::RulePaused(p) => {
                     tracing::warn!(
                         "rule {} ({}) paused until {}: it fired {} times in {} s",
@@ -263,32 +263,78 @@ impl Dispatcher {
         });
     }
 
-    /// Writes the alert, retrying while the store says it may succeed later. If it still
-    /// cannot be written the alert is delivered anyway (id 0) and the failure is logged.
-    async fn persist(&self, mut alert: Alert) -> Alert {
-        let mut wait = Duration::from_millis(50);
-        for attempt in 0..5 {
-            match self.store.insert_alert(&alert).await {
-                Ok(id) => {
-                    alert.id = id;
-                    return alert;
-                }
-                Err(e) if e.is_retryable() && attempt < 4 => {
-                    tracing::warn!("alert not written yet ({e}); retrying");
-                    tokio::time::sleep(wait).await;
-                    wait *= 2;
-                }
-                Err(e) => {
-                    tracing::error!(
-                        "alert {} on {} could not be stored: {e}",
-                        alert.rule_name,
-                        alert.symbol
-                    );
-                    break;
+    /// Hands one stored alert to the UI, the notification gate and its webhooks.
+    async fn deliver(
+        &self,
+        f: Fired,
+        alert: Alert,
+        gate: &mut Gate,
+        hooks: &HashMap<String, Hook>,
+        in_flight: &mut tokio::task::JoinSet<()>,
+    ) {
+        if f.disable_rule {
+            if let Err(e) = self
+                .store
+                .set_rule_enabled(alert.rule_id, false, alert.fired_at)
+                .await
+            {
+                tracing::warn!("could not switch off once-only rule {}: {e}", alert.rule_id);
+            }
+            let _ = self.rules_changed.send(alert.rule_id);
+        }
+        let _ = self.ui.send(alert.clone());
+        let paused = self.paused.load(Ordering::Relaxed);
+        let now = self.clock.now_ms();
+        let notices = if f.channels.notification {
+            gate.offer(&alert, now, paused)
+        } else {
+            gate.tick(now, paused)
+        };
+        for n in notices {
+            let sound = f.channels.sound && matches!(&n, Notice::One(_));
+            self.show_with(n, sound, in_flight);
+        }
+        for name in &f.channels.webhooks {
+            send_to_hook(hooks, name, &alert);
+        }
+    }
+
+    /// Writes a burst of alerts in one transaction. If that fails (disk full, file locked),
+    /// they are delivered anyway (id 0) and kept to be written later: detection never waits
+    /// on a failing disk, and nothing is lost while the app runs.
+    async fn persist_all(&mut self, mut alerts: Vec<Alert>) -> Vec<Alert> {
+        match self.store.insert_alerts(&alerts).await {
+            Ok(ids) => {
+                for (a, id) in alerts.iter_mut().zip(ids) {
+                    a.id = id;
                 }
             }
+            Err(e) => {
+                tracing::error!(
+                    "{} alerts not stored yet ({e}); kept to retry",
+                    alerts.len()
+                );
+                self.unsaved.extend(alerts.iter().cloned());
+            }
         }
-        alert
+        alerts
+    }
+
+    /// Tries again to store alerts that could not be written.
+    async fn retry_unsaved(&mut self) {
+        if self.unsaved.is_empty() || self.clock.now_ms() < self.retry_at {
+            return;
+        }
+        match self.store.insert_alerts(&self.unsaved).await {
+            Ok(_) => {
+                tracing::info!("{} held alerts are stored now", self.unsaved.len());
+                self.unsaved.clear();
+            }
+            Err(e) => {
+                self.retry_at = self.clock.now_ms() + 5_000;
+                tracing::warn!("{} alerts still not stored: {e}", self.unsaved.len());
+            }
+        }
     }
 }
 

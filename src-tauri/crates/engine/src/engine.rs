@@ -197,6 +197,8 @@ impl Engine {
                     settings: delivery.clone(),
                     secrets: Some(Secrets::new(cfg.keyring_service.clone())),
                     webhook_policy: Default::default(),
+                    unsaved: Vec::new(),
+                    retry_at: 0,
                 }
                 .run(alert_rx),
             ),
@@ -272,8 +274,13 @@ async fn series_task(
             }
             msg = ctl.recv() => match msg {
                 Some(SeriesMsg::Flush(ack)) => {
-                    if let Err(e) = writer.flush().await {
-                        tracing::warn!("flush: {e}");
+                    // While saving fails (disk full), the writer keeps retrying on its own
+                    // schedule; a flush then only passes the barrier on instead of forcing
+                    // another attempt against a file that cannot take it.
+                    if writer.health().last_error().is_none() {
+                        if let Err(e) = writer.flush().await {
+                            tracing::warn!("flush: {e}");
+                        }
                     }
                     let _ = rules.send(RulesMsg::Flush(ack)).await;
                 }

@@ -79,10 +79,7 @@ async fn radar_ranks_anomalies_with_reasons_and_movers_across_the_universe() {
 
     // Anomalies: ranked by score, the flagged ones say why.
     assert!(!radar.anomalies.is_empty());
-    assert!(radar
-        .anomalies
-        .windows(2)
-        .all(|w| w[0].score >= w[1].score));
+    assert!(radar.anomalies.windows(2).all(|w| w[0].score >= w[1].score));
     let flagged: Vec<_> = radar.anomalies.iter().filter(|a| a.flagged).collect();
     assert!(
         !flagged.is_empty(),
@@ -97,8 +94,7 @@ async fn radar_ranks_anomalies_with_reasons_and_movers_across_the_universe() {
             .any(|r| r.starts_with("volume ") && r.contains("σ above its")),
         "{flagged:?}"
     );
-    let symbols: std::collections::HashSet<_> =
-        radar.anomalies.iter().map(|a| &a.symbol).collect();
+    let symbols: std::collections::HashSet<_> = radar.anomalies.iter().map(|a| &a.symbol).collect();
     assert_eq!(symbols.len(), radar.anomalies.len(), "one row per symbol");
 
     // min_score keeps only the stronger ones; limit caps every list.

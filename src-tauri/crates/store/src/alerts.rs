@@ -46,6 +46,36 @@ impl Store {
         Ok(id)
     }
 
+    /// Writes several alerts in one transaction (a burst costs one commit, not one each) and
+    /// returns their ids in order.
+    pub async fn insert_alerts(&self, alerts: &[Alert]) -> Result<Vec<i64>> {
+        let mut tx = self.pool().begin().await?;
+        let mut ids = Vec::with_capacity(alerts.len());
+        for alert in alerts {
+            let metrics = serde_json::to_string(&alert.metrics)
+                .map_err(|e| self.corrupt(format!("metrics of an alert cannot be written: {e}")))?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO alerts (rule_id, rule_name, symbol, interval, level, fired_at, \
+                                     bar_time, message, metrics) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            )
+            .bind(alert.rule_id)
+            .bind(&alert.rule_name)
+            .bind(&alert.symbol)
+            .bind(alert.interval.as_str())
+            .bind(alert.level.as_str())
+            .bind(alert.fired_at)
+            .bind(alert.bar_time)
+            .bind(&alert.message)
+            .bind(metrics)
+            .fetch_one(&mut *tx)
+            .await?;
+            ids.push(id);
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
+
     /// The latest `limit` alerts, newest first.
     pub async fn recent_alerts(&self, limit: u32) -> Result<Vec<Alert>> {
         let sql = format!("SELECT {COLUMNS} FROM alerts ORDER BY fired_at DESC, id DESC LIMIT ?");

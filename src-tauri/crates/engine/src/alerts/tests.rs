@@ -56,6 +56,8 @@ async fn dispatcher(dir: &std::path::Path, clock: &ManualClock) -> Rig {
         settings: DeliverySettings::default(),
         secrets: None,
         webhook_policy: RetryPolicy::default(),
+        unsaved: Vec::new(),
+        retry_at: 0,
     };
     let (tx, rx) = mpsc::channel(64);
     tokio::spawn(d.run(rx));
