@@ -52,8 +52,11 @@ fn read(p: &Path) -> Result<String, NabCliError> {
     std::fs::read_to_string(p).map_err(|e| NabCliError::Io(p.to_path_buf(), e))
 }
 
-/// (timestamp text, value text, timestamp s, column 3 as f64 if present) per data row.
-fn rows(p: &Path) -> Result<Vec<(String, String, i64, Option<f64>)>, NabCliError> {
+/// (timestamp text, value text, timestamp s, column 3 as f64 if present) of a data row.
+type Row = (String, String, i64, Option<f64>);
+
+/// Every data row of a NAB-format CSV.
+fn rows(p: &Path) -> Result<Vec<Row>, NabCliError> {
     read(p)?
         .lines()
         .enumerate()

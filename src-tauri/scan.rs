@@ -1,14 +1,13 @@
 //! `tickwarden scan FILE.csv [--interval 1d] [--symbol NAME]`: runs the live detectors over a
 //! recorded CSV and prints one JSON line per anomalous bar (time, score, reasons).
 //!
-//! The CSV reader is `tw_analytics::csvbars`; once the replay feed's reader in tw-feeds has
-//! landed, this should switch to it so that there is one reader of recorded candles.
+//! The file is read by the replay feed's reader (`tw_feeds::replay`), so `scan` and
+//! `headless --replay` accept the same files and name the same bad lines.
 
 use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
 use tw_analytics::anomaly::DetectorConfig;
-use tw_analytics::csvbars;
 use tw_analytics::scan::scan;
 use tw_core::{Interval, Symbol};
 
@@ -31,20 +30,25 @@ fn parse_interval(s: &str) -> Result<Interval, String> {
 }
 
 pub fn run(args: ScanArgs) -> i32 {
-    let text = match std::fs::read_to_string(&args.file) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("tickwarden scan: cannot read {}: {e}", args.file.display());
-            return 2;
-        }
-    };
-    let bars = match csvbars::parse(&text) {
-        Ok(b) => b,
+    let rec = match tw_feeds::replay::load(&args.file) {
+        Ok(r) => r,
         Err(e) => {
             eprintln!("tickwarden scan: {}: {e}", args.file.display());
             return 2;
         }
     };
+    // Bad lines are named and skipped; the good rows are still scanned.
+    for b in rec.bad_rows.iter().take(10) {
+        eprintln!("tickwarden scan: {}: skipped {b}", args.file.display());
+    }
+    if rec.bad_rows.len() > 10 {
+        eprintln!(
+            "tickwarden scan: {}: … and {} more bad lines",
+            args.file.display(),
+            rec.bad_rows.len() - 10
+        );
+    }
+    let bars = rec.candles;
     let name = args.symbol.clone().unwrap_or_else(|| {
         args.file
             .file_stem()
@@ -52,7 +56,13 @@ pub fn run(args: ScanArgs) -> i32 {
             .unwrap_or_else(|| "file".into())
     });
     let symbol = Symbol::new("file", &name);
-    let hits = match scan(&bars, &symbol, args.interval, DetectorConfig::default()) {
+    let hits = match scan(
+        &bars,
+        rec.interval,
+        &symbol,
+        args.interval,
+        DetectorConfig::default(),
+    ) {
         Ok(h) => h,
         Err(e) => {
             eprintln!("tickwarden scan: {}: {e}", args.file.display());
@@ -75,8 +85,10 @@ pub fn run(args: ScanArgs) -> i32 {
         }
     }
     eprintln!(
-        "tickwarden scan: {} bars, {} anomalies",
+        "tickwarden scan: {} {} bars ({}), {} anomalies",
         bars.len(),
+        rec.interval,
+        rec.format.describe(),
         hits.len()
     );
     0

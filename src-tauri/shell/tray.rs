@@ -1,9 +1,11 @@
-//! The tray icon: show the window, pause alerts, quit; an unread count while the window is
-//! hidden.
+//! The tray icon: show the window, the latest alerts, pause alerts, show logs, quit; an
+//! unread count while the window is hidden.
 
 use super::EVENT;
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem};
+use std::sync::Mutex;
+use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem, Submenu};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Emitter, Manager, Wry};
 use tw_core::ipc::UiEvent;
@@ -12,9 +14,14 @@ use tw_engine::EngineHandle;
 
 const TRAY_ID: &str = "main";
 
+/// How many alerts the tray's "Recent alerts" menu lists.
+const RECENT: usize = 8;
+
 struct TrayState {
     pause: CheckMenuItem<Wry>,
     unread: AtomicUsize,
+    recent_menu: Submenu<Wry>,
+    recent: Mutex<VecDeque<String>>,
 }
 
 fn chinese() -> bool {
@@ -46,7 +53,10 @@ pub fn create(app: &AppHandle, engine: &EngineHandle) -> tauri::Result<()> {
     let logs = MenuItem::with_id(app, "logs", t("Show logs", "查看日志"), true, None::<&str>)?;
     let quit = MenuItem::with_id(app, "quit", t("Quit", "退出"), true, None::<&str>)?;
     let sep = PredefinedMenuItem::separator(app)?;
-    let menu = Menu::with_items(app, &[&show, &pause, &logs, &sep, &quit])?;
+    let none_label = t("No alerts yet", "暂无提醒");
+    let none = MenuItem::with_id(app, "recent-none", none_label, false, None::<&str>)?;
+    let recent_menu = Submenu::with_items(app, t("Recent alerts", "最近提醒"), true, &[&none])?;
+    let menu = Menu::with_items(app, &[&show, &recent_menu, &pause, &logs, &sep, &quit])?;
     let mut builder = TrayIconBuilder::with_id(TRAY_ID)
         .tooltip("Tickwarden")
         .menu(&menu)
@@ -55,6 +65,7 @@ pub fn create(app: &AppHandle, engine: &EngineHandle) -> tauri::Result<()> {
             "pause" => toggle_pause(app),
             "logs" => show_logs(app),
             "quit" => app.exit(0),
+            id if id.starts_with("recent-") => show_window(app),
             _ => {}
         });
     if let Some(icon) = app.default_window_icon() {
@@ -64,6 +75,8 @@ pub fn create(app: &AppHandle, engine: &EngineHandle) -> tauri::Result<()> {
     app.manage(TrayState {
         pause,
         unread: AtomicUsize::new(0),
+        recent_menu,
+        recent: Mutex::new(VecDeque::new()),
     });
     Ok(())
 }
@@ -128,8 +141,46 @@ pub fn set_paused(app: &AppHandle, paused: bool) {
     }
 }
 
-/// Counts alerts that arrive while the window is not visible.
-pub fn on_alert(app: &AppHandle, _alert: &Alert) {
+/// One line of the "Recent alerts" menu: time (UTC), level, symbol, rule.
+fn recent_label(a: &Alert) -> String {
+    let secs = a.fired_at.div_euclid(1000).rem_euclid(86_400);
+    let code = a
+        .symbol
+        .split_once(':')
+        .map_or(a.symbol.as_str(), |(_, c)| c);
+    format!(
+        "{:02}:{:02} {} {} · {}",
+        secs / 3600,
+        secs / 60 % 60,
+        a.level.as_str().to_uppercase(),
+        code,
+        a.rule_name
+    )
+}
+
+/// Puts the alert at the top of the tray's "Recent alerts" menu.
+fn add_recent(app: &AppHandle, st: &TrayState, alert: &Alert) {
+    let labels: Vec<String> = {
+        let mut recent = st.recent.lock().unwrap();
+        recent.push_front(recent_label(alert));
+        recent.truncate(RECENT);
+        recent.iter().cloned().collect()
+    };
+    let menu = &st.recent_menu;
+    if let Ok(items) = menu.items() {
+        for item in items {
+            let _ = menu.remove(&item);
+        }
+    }
+    for (i, label) in labels.iter().enumerate() {
+        if let Ok(item) = MenuItem::with_id(app, format!("recent-{i}"), label, true, None::<&str>) {
+            let _ = menu.append(&item);
+        }
+    }
+}
+
+/// Lists the alert in the tray, and counts it while the window is not visible.
+pub fn on_alert(app: &AppHandle, alert: &Alert) {
     let visible = app
         .get_webview_window("main")
         .and_then(|w| w.is_visible().ok())
@@ -137,6 +188,7 @@ pub fn on_alert(app: &AppHandle, _alert: &Alert) {
     let Some(st) = app.try_state::<TrayState>() else {
         return;
     };
+    add_recent(app, &st, alert);
     if visible {
         return;
     }

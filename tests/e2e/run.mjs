@@ -296,6 +296,32 @@ async function main() {
     await waitFor("the new symbol's bars", async () => Number(await attr(byTestId("chart"), "data-bars")) > 10, 20_000);
   });
 
+  await check("2b. search adds a symbol to a new watchlist; its chart opens and switches interval", async () => {
+    await (await browser.$(byTestId("wl-new"))).click();
+    await typeInto("wl-new-name", "e2e list");
+    await browser.keys(["Enter"]);
+    await waitFor("the new list to be current", async () => (await (await browser.$(byTestId("wl-list"))).getValue()) === "e2e list", 10_000);
+    await typeInto("wl-search", "gamma");
+    const hit = await browser.$(`${byTestId("wl-hit")}[data-symbol="demo:GAMMA"]`);
+    await hit.waitForExist({ timeout: 10_000, timeoutMsg: "no search hit for demo:GAMMA" });
+    await hit.click();
+    const row = await browser.$(`${byTestId("watch-row")}[data-symbol="demo:GAMMA"]`);
+    await row.waitForExist({ timeout: 10_000, timeoutMsg: "demo:GAMMA did not appear on the new list" });
+    if ((await browser.$$(byTestId("watch-row"))).length !== 1) throw new Error("the new list should hold one row");
+    await row.click();
+    await waitFor("the chart to show demo:GAMMA", async () => (await attr(byTestId("chart"), "data-symbol")) === "demo:GAMMA", 10_000);
+    await waitFor("1m bars of demo:GAMMA", async () => Number(await attr(byTestId("chart"), "data-bars")) > 10, 20_000);
+    await (await browser.$(byTestId("interval-5m"))).click();
+    await waitFor("the chart to switch to 5m", async () => (await attr(byTestId("chart"), "data-interval")) === "5m", 5_000);
+    await waitFor("5m bars (rolled up and stored by the engine)", async () => {
+      const bars = Number(await attr(byTestId("chart"), "data-bars"));
+      return (await attr(byTestId("chart"), "data-phase")) === "ready" && bars > 10;
+    }, 20_000);
+    await (await browser.$(byTestId("interval-1m"))).click();
+    await selectValue("wl-list", "default");
+    await waitFor("the default list back", async () => (await demoRows()).length >= 5, 10_000);
+  });
+
   await check("3a. a rule from the form appears in the rule list", async () => {
     await typeInto("rule-name", RULE_NAME);
     await selectValue("rule-symbol", "demo:ALPHA");
@@ -326,10 +352,70 @@ async function main() {
     await waitFor(`an alert-row for "${RULE_NAME}"`, async () => (await browser.$(sel)).isExisting(), 30_000);
   });
 
+  await check("4b. the rule editor previews the last 7 days from stored history", async () => {
+    await (await browser.$(byTestId("nav-rules"))).click();
+    await (await browser.$(byTestId("view-rules"))).waitForExist({ timeout: 5_000 });
+    await typeInto("rule-name", "e2e preview");
+    await selectValue("rule-symbol", "demo:BETA");
+    await selectValue("rule-metric", "price");
+    await selectValue("rule-op", "gt");
+    await typeInto("rule-value", "0");
+    await selectValue("rule-frequency", "once_per_bar_close");
+    await waitFor("the preview to finish", async () => (await attr(byTestId("rule-preview"), "data-state")) === "done", 30_000);
+    const count = Number(await attr(byTestId("rule-preview"), "data-count"));
+    // The demo simulates the last 24 h at first start: every closed 1m bar of it has price > 0.
+    if (!(count > 600)) throw new Error(`preview counted ${count} firings; expected one per stored closed bar (> 600)`);
+  });
+
+  await check("4c. the alert is acknowledged in the alert history", async () => {
+    await (await browser.$(byTestId("nav-alerts"))).click();
+    const sel = `${byTestId("ah-row")}[data-rule-name="${RULE_NAME}"]`;
+    await waitFor("a history row of the e2e rule", async () => (await browser.$(sel)).isExisting(), 15_000);
+    const row = await browser.$(sel);
+    await (await row.$(byTestId("ah-ack"))).click();
+    await waitFor("the row to read acknowledged", async () => {
+      const rows = await browser.$$(sel);
+      for (const r of rows) if ((await r.getAttribute("data-status")) === "acknowledged") return true;
+      return false;
+    }, 10_000);
+    await selectValue("ah-status", "acknowledged");
+    await waitFor("the acknowledged filter to list it", async () => (await browser.$$(sel)).length >= 1, 10_000);
+    await (await browser.$(byTestId("nav-markets"))).click();
+  });
+
   await check("5. switching to 简体中文 translates the UI", async () => {
     await selectValue("lang-select", "zh-CN");
     await waitFor('watchlist-title to read "自选"', async () => (await (await browser.$(byTestId("watchlist-title"))).getText()).trim() === "自选", 5_000);
   });
+
+  if (process.env.TW_SCREENSHOT_DIR) {
+    await check("7. screenshots of dashboard, chart and rule editor in both languages", async () => {
+      const dir = resolve(process.env.TW_SCREENSHOT_DIR);
+      mkdirSync(dir, { recursive: true });
+      for (const lang of ["en", "zh-CN"]) {
+        await selectValue("lang-select", lang);
+        await (await browser.$(byTestId("nav-dashboard"))).click();
+        await (await browser.$(byTestId("view-dashboard"))).waitForExist({ timeout: 5_000 });
+        await browser.pause(800); // let the stats request land before the picture
+        await browser.saveScreenshot(join(dir, `dashboard-${lang}.png`));
+        await (await browser.$(byTestId("nav-markets"))).click();
+        for (const ind of ["ind-bb", "ind-rsi"]) {
+          const box = await browser.$(byTestId(ind));
+          if (!(await box.isSelected())) await box.click();
+        }
+        await waitFor("chart bars", async () => Number(await attr(byTestId("chart"), "data-bars")) > 10, 20_000);
+        await browser.pause(800);
+        await browser.saveScreenshot(join(dir, `chart-${lang}.png`));
+        await (await browser.$(byTestId("nav-rules"))).click();
+        await typeInto("rule-name", lang === "en" ? "ALPHA breakout" : "ALPHA 突破");
+        await selectValue("rule-symbol", "demo:ALPHA");
+        await typeInto("rule-value", "0");
+        await waitFor("the preview", async () => (await attr(byTestId("rule-preview"), "data-state")) === "done", 30_000);
+        await browser.saveScreenshot(join(dir, `rule-editor-${lang}.png`));
+        await (await browser.$(byTestId("nav-markets"))).click();
+      }
+    });
+  }
 
   await check("6. screenshot saved to tests/e2e/screenshots/main.png", async () => {
     mkdirSync(dirname(SCREENSHOT), { recursive: true });

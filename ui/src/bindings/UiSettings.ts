@@ -9,7 +9,7 @@ export type UiSettings = {
  */
 language: string, 
 /**
- * `system`, `light` or `dark`.
+ * `system`, `light` or `dark` (default: dark, as trading terminals are).
  */
 theme: string, 
 /**

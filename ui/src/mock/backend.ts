@@ -43,6 +43,12 @@ const INSTRUMENTS: Instrument[] = [
   { symbol: "demo:ZETA", name: "Zeta Coin", start: 64.3, vol: 0.0035 },
 ];
 
+/** Search-only instruments (A-shares found by pinyin initials), not streamed by the mock. */
+const SEARCH_EXTRA: { symbol: string; name: string; pinyin?: string }[] = [
+  { symbol: "tushare:000001.SZ", name: "平安银行", pinyin: "PAYH" },
+  { symbol: "tushare:600519.SH", name: "贵州茅台", pinyin: "GZMT" },
+];
+
 export interface MockOptions {
   /** Seed of the random walk, so tests are repeatable. */
   seed?: number;
@@ -403,6 +409,24 @@ export function installMockBackend(options: MockOptions = {}): MockBackend {
     storage,
   });
 
+  let lists: { name: string; symbols: string[] }[] = [{ name: "default", symbols: [...syms.keys()] }];
+  const listNamed = (name: unknown) => {
+    const l = lists.find((x) => x.name === name);
+    if (!l) throw fail("invalid_input", `there is no watchlist named "${String(name)}"`);
+    return l;
+  };
+  let uiSettings = {
+    language: "system",
+    theme: "dark",
+    upColor: "green_up",
+    minimizeToTray: true,
+    retention1mDays: 30,
+    localApiEnabled: false,
+    localApiPort: 47878,
+  };
+  const acked = new Map<number, number>();
+  const resolved = new Map<number, number>();
+
   const ruleById = (id: unknown): RuleRecord => {
     const r = rules.find((x) => x.id === id);
     if (!r) throw fail("not_found", `rule ${String(id)} does not exist`);
@@ -445,6 +469,110 @@ export function installMockBackend(options: MockOptions = {}): MockBackend {
     },
     list_alerts: (a) => alerts.slice(0, Math.max(0, Number(a.limit) || 100)),
     get_status: () => status(),
+    list_watchlists: () => lists.map((l) => ({ name: l.name, symbols: [...l.symbols] })),
+    watchlist_rows: (a) => listNamed(a.name).symbols.flatMap((sym) => {
+      const st = syms.get(sym);
+      return st ? [rowOf(st)] : [];
+    }),
+    create_watchlist: (a) => {
+      const name = String(a.name).trim();
+      if (name === "") throw fail("invalid_input", "the watchlist name is empty");
+      if (lists.some((l) => l.name === name)) throw fail("invalid_input", `a watchlist named "${name}" already exists`);
+      lists.push({ name, symbols: [] });
+      return { name, symbols: [] };
+    },
+    delete_watchlist: (a) => {
+      if (a.name === "default") throw fail("invalid_input", "the default watchlist cannot be deleted");
+      lists = lists.filter((l) => l.name !== a.name);
+      return null;
+    },
+    add_to_watchlist: (a) => {
+      const sym = String(a.symbol);
+      if (!sym.includes(":")) throw fail("invalid_input", `symbol "${sym}": expected source:CODE`);
+      const l = listNamed(a.name);
+      if (!l.symbols.includes(sym)) l.symbols.push(sym);
+      return null;
+    },
+    remove_from_watchlist: (a) => {
+      const l = listNamed(a.name);
+      l.symbols = l.symbols.filter((x) => x !== a.symbol);
+      return null;
+    },
+    reorder_watchlist: (a) => {
+      listNamed(a.name).symbols = [...(a.symbols as string[])];
+      return null;
+    },
+    search_symbols: (a) => {
+      const q = String(a.query).trim().toLowerCase();
+      if (q === "") return [];
+      const all: { symbol: string; name: string; pinyin?: string }[] = [...INSTRUMENTS, ...SEARCH_EXTRA];
+      return all
+        .filter((i) => i.symbol.toLowerCase().includes(q) || i.name.toLowerCase().includes(q) || (i.pinyin ?? "").toLowerCase().includes(q))
+        .map((i) => ({ symbol: i.symbol, name: i.name, source: i.symbol.split(":")[0], pinyin: i.pinyin ?? null, simulated: i.symbol.startsWith("demo:") }));
+    },
+    get_indicators: (a) => {
+      const s = syms.get(a.symbol as string);
+      const bars = s && a.interval === "1m" ? s.candles.slice(-Number(a.limit)) : [];
+      const names = a.names as string[];
+      // Only the moving average is simulated here; the real values come from tw-analytics.
+      const sma = (i: number) => (i < 19 ? null : bars.slice(i - 19, i + 1).reduce((n, c) => n + c.close, 0) / 20);
+      return { times: bars.map((c) => c.openTime), lines: names.map((name) => ({ name, values: bars.map((_, i) => (name === "sma(20)" ? sma(i) : null)) })) };
+    },
+    preview_rule: (a) => {
+      const spec = a.spec as RuleSpec;
+      const problem = validateSpec(spec, new Set(syms.keys()));
+      if (problem) throw fail("invalid_rule", problem);
+      const to = now();
+      const hits: { symbol: string; firedAt: number; message: string; level: RuleSpec["level"] }[] = [];
+      const cmp = spec.when as Comparison;
+      for (const sym of spec.target.symbols ?? []) {
+        for (const c of syms.get(sym)?.candles ?? []) {
+          if (!c.closed || cmp.metric !== "price" || typeof cmp.value !== "number") continue;
+          const v = cmp.value;
+          const holds = cmp.op === "gt" ? c.close > v : cmp.op === "lt" ? c.close < v : cmp.op === "ge" ? c.close >= v : cmp.op === "le" ? c.close <= v : false;
+          if (holds) hits.push({ symbol: sym, firedAt: c.openTime + MINUTE, message: `${sym} price ${c.close.toFixed(2)}`, level: spec.level });
+        }
+      }
+      return { fired: hits.length, from: to - 7 * 24 * 60 * MINUTE, to, symbols: spec.target.symbols ?? [], hits: hits.slice(0, 200) };
+    },
+    get_ui_settings: () => ({ ...uiSettings }),
+    set_ui_settings: (a) => {
+      const next = a.settings as typeof uiSettings;
+      if (!["system", "en", "zh-CN"].includes(next.language)) throw fail("invalid_input", `language: "${next.language}" is not one of system, en, zh-CN`);
+      uiSettings = { ...next };
+      return null;
+    },
+    alert_history: (a) => {
+      const q = (a.query ?? {}) as { level?: string; status?: string; symbol?: string };
+      return alerts
+        .map((x) => ({ ...x, acknowledgedAt: acked.get(x.id) ?? null, resolvedAt: resolved.get(x.id) ?? null }))
+        .filter((x) => (q.level === undefined || x.level === q.level) && (q.symbol === undefined || x.symbol === q.symbol))
+        .filter((x) => q.status === undefined || (q.status === "resolved" ? x.resolvedAt !== null : q.status === "acknowledged" ? x.acknowledgedAt !== null && x.resolvedAt === null : x.acknowledgedAt === null && x.resolvedAt === null));
+    },
+    acknowledge_alerts: (a) => {
+      for (const id of a.ids as number[]) acked.set(id, now());
+      return (a.ids as number[]).length;
+    },
+    resolve_alerts: (a) => {
+      for (const id of a.ids as number[]) resolved.set(id, now());
+      return (a.ids as number[]).length;
+    },
+    alert_stats: () => {
+      const count = (key: (x: Alert) => string) => {
+        const m = new Map<string, number>();
+        for (const x of alerts) m.set(key(x), (m.get(key(x)) ?? 0) + 1);
+        return [...m].map(([k, n]) => ({ key: k, count: n }));
+      };
+      const byHour = Array.from({ length: 24 }, () => 0);
+      for (const x of alerts) {
+        const h = new Date(x.firedAt).getUTCHours();
+        byHour[h] = (byHour[h] ?? 0) + 1;
+      }
+      return { total: alerts.length, byLevel: count((x) => x.level), byRule: count((x) => x.ruleName), bySymbol: count((x) => x.symbol), byHour };
+    },
+    export_alerts_csv: () => "id,symbol\n" + alerts.map((x) => `${x.id},${x.symbol}`).join("\n"),
+    get_autostart: () => false,
+    set_autostart: () => null,
     set_alerts_paused: (a) => {
       paused = Boolean(a.paused);
       void emitEvent({ kind: "alertsPaused", paused });

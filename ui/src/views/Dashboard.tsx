@@ -4,7 +4,7 @@ import type { Alert } from "../bindings/Alert";
 import type { AlertStats } from "../bindings/AlertStats";
 import type { EngineStatus } from "../bindings/EngineStatus";
 import type { WatchRow } from "../bindings/WatchRow";
-import { directionOf, formatCompact, formatCount, formatPct, formatPrice, formatTime } from "../i18n/format";
+import { directionOf, formatCount, formatPct, formatPrice, formatTime } from "../i18n/format";
 import { useI18n } from "../i18n/I18nProvider";
 import { LEVELS } from "../state/ruleForm";
 import { symbolCode } from "../state/watchlist";
@@ -109,7 +109,7 @@ export function Dashboard({
           <dt>{t("dash.updatesPerSec")}</dt>
           <dd>{rate.toFixed(1)}</dd>
           <dt>{t("dash.dbSize")}</dt>
-          <dd>{status ? `${formatCompact(locale, status.storage.fileBytes)}B` : "—"}</dd>
+          <dd>{status ? `${formatCount(locale, Math.round(status.storage.fileBytes / 1048576))} MB` : "—"}</dd>
         </dl>
       </section>
     </div>

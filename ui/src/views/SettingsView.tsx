@@ -15,19 +15,21 @@ export function SettingsView() {
   const [ui, setUi] = useState<UiSettings | null>(null);
   const [delivery, setDelivery] = useState<DeliverySettings | null>(null);
   const [autostart, setAutostart] = useState<boolean | null>(null);
-  const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
+  // Kept as a key, so a note written just before a language switch shows in the new language.
+  const [note, setNote] = useState<{ ok: true } | { ok: false; error: ApiError } | null>(null);
 
   useEffect(() => {
     let active = true;
-    api.getUiSettings().then((s) => active && setUi(s), (e: unknown) => active && setNote({ ok: false, text: errorText(e as ApiError) }));
+    api.getUiSettings().then((s) => active && setUi(s), (e: unknown) => active && setNote({ ok: false, error: e as ApiError }));
     api.getDeliverySettings().then((s) => active && setDelivery(s), () => undefined);
     api.getAutostart().then((s) => active && setAutostart(s), () => undefined);
     return () => {
       active = false;
     };
-  }, [errorText]);
+  }, []);
 
-  if (!ui) return <div className="view settings" data-testid="view-settings">{note?.text}</div>;
+  const noteText = note === null ? "" : note.ok ? t("set.saved") : t("set.error", { message: errorText(note.error) });
+  if (!ui) return <div className="view settings" data-testid="view-settings">{noteText}</div>;
   const patch = (p: Partial<UiSettings>) => {
     setUi({ ...ui, ...p });
     setNote(null);
@@ -43,9 +45,9 @@ export function SettingsView() {
       if (autostart !== null) await api.setAutostart(autostart).catch(() => undefined);
       applyAppearance(ui);
       if (isLang(ui.language)) setLang(ui.language);
-      setNote({ ok: true, text: t("set.saved") });
+      setNote({ ok: true });
     } catch (e) {
-      setNote({ ok: false, text: t("set.error", { message: errorText(e as ApiError) }) });
+      setNote({ ok: false, error: e as ApiError });
     }
   };
 
@@ -169,7 +171,7 @@ export function SettingsView() {
         </button>
         {note && (
           <span className={note.ok ? "form-ok" : "form-error"} role={note.ok ? "status" : "alert"} data-testid="set-note">
-            {note.text}
+            {noteText}
           </span>
         )}
       </div>

@@ -7,7 +7,6 @@
 
 use std::path::PathBuf;
 use std::time::Instant;
-use tw_analytics::csvbars;
 use tw_analytics::{SeriesBook, SeriesConfig};
 use tw_core::{Candle, Interval, MarketEvent, Symbol, Trade};
 
@@ -23,7 +22,7 @@ fn main() {
         return;
     }
     let path = data.join(FILE);
-    let bars = csvbars::parse(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let bars = tw_feeds::replay::load(&path).unwrap().candles;
     let sym = Symbol::new("binance-usdm", "ALGOUSDT");
     let events: Vec<MarketEvent> = bars
         .iter()

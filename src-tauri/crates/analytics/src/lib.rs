@@ -9,7 +9,6 @@ pub mod stats;
 pub use metric::{MetricKey, Metrics};
 pub use series::{SeriesBook, SeriesConfig, SeriesUpdate};
 pub mod anomaly;
-pub mod csvbars;
 pub mod indicators;
 pub mod nab;
 pub mod radar;

@@ -366,15 +366,23 @@ mod tests {
         assert!(top[0].value > 1.0);
         assert!(top[0].flagged);
         assert!(
-            top[0].reasons.iter().any(|r| r.starts_with("price +8.0% in ")),
+            top[0]
+                .reasons
+                .iter()
+                .any(|r| r.starts_with("price +8.0% in ")),
             "the anomaly says why: {:?}",
             top[0].reasons
         );
         assert!(
-            radar.top_anomalies(3, 0.0, Some(now + 3 * 3_600_000)).is_empty(),
+            radar
+                .top_anomalies(3, 0.0, Some(now + 3 * 3_600_000))
+                .is_empty(),
             "old anomalies leave the list"
         );
-        assert!(radar.top_anomalies(3, 1e9, Some(now)).is_empty(), "min_score filters");
+        assert!(
+            radar.top_anomalies(3, 1e9, Some(now)).is_empty(),
+            "min_score filters"
+        );
         assert_eq!(
             radar.top_rvol(3).len(),
             0,

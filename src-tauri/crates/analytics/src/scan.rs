@@ -1,17 +1,15 @@
 //! Runs the live detectors over recorded bars: what `tickwarden scan` prints and what the
 //! crash report measures. The bars go through the same [`SeriesBook`] as live data (so a
-//! coarser interval is rolled up exactly as it would be live).
+//! coarser interval is rolled up exactly as it would be live). Reading the file is the replay
+//! feed's job (`tw_feeds::replay::parse`): one reader of recorded candles for both.
 
 use crate::anomaly::DetectorConfig;
-use crate::csvbars::{median_step_ms, CsvBar};
 use crate::series::{SeriesBook, SeriesConfig};
 use thiserror::Error;
 use tw_core::{Candle, Interval, MarketEvent, Symbol};
 
 #[derive(Debug, Error, PartialEq)]
 pub enum ScanError {
-    #[error("bars every {0} s are not an interval Tickwarden builds (1m 5m 15m 1h 4h 1d)")]
-    UnknownStep(i64),
     #[error("cannot scan {want} from {have} bars: pick an interval of at least {have}")]
     TooFine { want: Interval, have: Interval },
     #[error("{want} is not a whole number of {have} bars")]
@@ -29,28 +27,15 @@ pub struct Hit {
     pub reasons: Vec<String>,
 }
 
-/// The interval the bars come in, from their usual spacing (daily data has weekends, so
-/// anything from 1 to 4 days between most bars is daily).
-pub fn data_interval(bars: &[CsvBar]) -> Result<Interval, ScanError> {
-    let step = median_step_ms(bars).unwrap_or(Interval::D1.millis());
-    if (Interval::D1.millis()..=4 * Interval::D1.millis()).contains(&step) {
-        return Ok(Interval::D1);
-    }
-    Interval::ALL
-        .into_iter()
-        .find(|i| i.millis() == step)
-        .ok_or(ScanError::UnknownStep(step / 1000))
-}
-
-/// Every anomaly the default detector finds in `bars`, scanned at `want` (default: the data's
-/// own interval).
+/// Every anomaly the detector finds in closed `bars` of interval `have` (oldest first),
+/// scanned at `want` (default: `have`), under the name `symbol`.
 pub fn scan(
-    bars: &[CsvBar],
+    bars: &[Candle],
+    have: Interval,
     symbol: &Symbol,
     want: Option<Interval>,
     detector: DetectorConfig,
 ) -> Result<Vec<Hit>, ScanError> {
-    let have = data_interval(bars)?;
     let want = want.unwrap_or(have);
     if want.millis() < have.millis() {
         return Err(ScanError::TooFine { want, have });
@@ -69,15 +54,8 @@ pub fn scan(
         let ev = MarketEvent::Candle(Candle {
             symbol: symbol.clone(),
             interval: have,
-            open_time: b.open_time,
-            open: b.open,
-            high: b.high,
-            low: b.low,
-            close: b.close,
-            volume: b.volume,
-            quote_volume: b.volume * b.close,
-            trades: 0,
             closed: true,
+            ..b.clone()
         });
         out.clear();
         book.on_event(&ev, &mut out);
@@ -94,4 +72,61 @@ pub fn scan(
         }
     }
     Ok(hits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DAY: i64 = 86_400_000;
+
+    fn days(closes: &[f64]) -> Vec<Candle> {
+        closes
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| Candle {
+                symbol: Symbol::new("replay", "X"),
+                interval: Interval::D1,
+                open_time: 19_000 * DAY + i as i64 * DAY,
+                open: c,
+                high: c * 1.005,
+                low: c * 0.995,
+                close: c,
+                volume: 1e6,
+                quote_volume: 1e6 * c,
+                trades: 0,
+                closed: true,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_crash_day_is_a_hit_with_reasons_and_bad_intervals_are_named() {
+        let mut closes: Vec<f64> = (0..80)
+            .map(|i| 100.0 * (1.0 + 0.003 * if i % 2 == 0 { 1.0 } else { -1.0 }))
+            .collect();
+        closes.push(88.0);
+        let bars = days(&closes);
+        let sym = Symbol::new("file", "X");
+        let hits = scan(&bars, Interval::D1, &sym, None, DetectorConfig::default()).unwrap();
+        assert_eq!(hits.len(), 1, "{hits:?}");
+        assert_eq!(hits[0].time_ms, bars[80].open_time);
+        assert!(hits[0]
+            .reasons
+            .iter()
+            .any(|r| r.starts_with("price -11.7% in 1d")));
+        assert_eq!(
+            scan(
+                &bars,
+                Interval::D1,
+                &sym,
+                Some(Interval::H1),
+                DetectorConfig::default()
+            ),
+            Err(ScanError::TooFine {
+                want: Interval::H1,
+                have: Interval::D1
+            })
+        );
+    }
 }

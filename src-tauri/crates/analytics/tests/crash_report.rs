@@ -9,9 +9,15 @@
 
 use std::path::PathBuf;
 use tw_analytics::anomaly::DetectorConfig;
-use tw_analytics::csvbars::{self, parse_time, CsvBar};
-use tw_analytics::scan::{data_interval, scan};
-use tw_core::{Interval, Symbol};
+use tw_analytics::scan::scan;
+use tw_core::{Candle as CsvBar, Interval, Symbol};
+
+/// `YYYY-MM-DD HH:MM:SS` (UTC) → ms.
+fn parse_time(s: &str) -> Option<i64> {
+    chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S")
+        .ok()
+        .map(|t| t.and_utc().timestamp_millis())
+}
 
 struct Crash {
     name: &'static str,
@@ -130,11 +136,13 @@ fn real_crashes_are_flagged_fast_and_quiet_stretches_stay_quiet() {
         let (from, to) = (parse_time(c.from).unwrap(), parse_time(c.to).unwrap());
         for f in c.files {
             let text = std::fs::read_to_string(data.join(f)).unwrap();
-            let bars = csvbars::parse(&text).unwrap();
-            let interval = data_interval(&bars).unwrap();
+            let rec = tw_feeds::replay::parse(&text, "X").unwrap();
+            assert!(rec.bad_rows.is_empty(), "{f}: {:?}", rec.bad_rows.first());
+            let (bars, interval) = (rec.candles, rec.interval);
             let daily = interval == Interval::D1;
             let hits = scan(
                 &bars,
+                interval,
                 &Symbol::new("file", "X"),
                 None,
                 DetectorConfig::default(),

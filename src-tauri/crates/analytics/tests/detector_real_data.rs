@@ -4,8 +4,15 @@
 
 use std::path::PathBuf;
 use tw_analytics::anomaly::{BarDetector, DetectorConfig};
-use tw_analytics::csvbars::{self, parse_time, CsvBar};
 use tw_analytics::indicators::Bar;
+use tw_core::Candle as CsvBar;
+
+/// `YYYY-MM-DD` (UTC midnight) → ms.
+fn parse_time(s: &str) -> Option<i64> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .map(|d| d.and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp_millis())
+}
 
 fn aapl() -> Option<Vec<CsvBar>> {
     let d = PathBuf::from(concat!(
@@ -20,7 +27,7 @@ fn aapl() -> Option<Vec<CsvBar>> {
         d.join("stocks/us_daily_mplfinance/yahoofinance-AAPL-20040819-20180120.csv"),
     )
     .unwrap();
-    Some(csvbars::parse(&text).unwrap())
+    Some(tw_feeds::replay::parse(&text, "AAPL").unwrap().candles)
 }
 
 fn bar(b: &CsvBar) -> Bar {
@@ -59,10 +66,10 @@ fn an_unadjusted_split_is_noted_not_flagged_and_changes_nothing_after() {
                     low: b.low * 7.0,
                     close: b.close * 7.0,
                     volume: b.volume / 7.0,
-                    ..*b
+                    ..b.clone()
                 }
             } else {
-                *b
+                b.clone()
             }
         })
         .collect();

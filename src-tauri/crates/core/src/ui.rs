@@ -78,7 +78,7 @@ pub struct PreviewHit {
 pub struct UiSettings {
     /// `system` (follow the OS), `en` or `zh-CN`.
     pub language: String,
-    /// `system`, `light` or `dark`.
+    /// `system`, `light` or `dark` (default: dark, as trading terminals are).
     pub theme: String,
     /// `green_up` (as in the West) or `red_up` (as in China).
     pub up_color: String,
@@ -95,7 +95,7 @@ impl Default for UiSettings {
     fn default() -> Self {
         UiSettings {
             language: "system".into(),
-            theme: "system".into(),
+            theme: "dark".into(),
             up_color: "green_up".into(),
             minimize_to_tray: true,
             retention_1m_days: 30,

@@ -8,8 +8,7 @@ use tw_core::delivery::{DeliverySettings, QuietHours, WebhookConfig, WebhookKind
 use tw_core::history::{AlertEntry, AlertQuery, AlertStats, AlertStatus, KeyCount};
 use tw_core::ipc::{
     ApiError, BinanceSettings, EngineStatus, ErrorCode, FeedHealth, FeedState, LiveBatch,
-    NotifierStatus, Radar, RadarAnomaly, RadarMover, RuleRecord, StorageStatus, UiEvent,
-    WatchRow,
+    NotifierStatus, Radar, RadarAnomaly, RadarMover, RuleRecord, StorageStatus, UiEvent, WatchRow,
 };
 use tw_core::rule::{
     Comparison, Condition, Frequency, FrequencyMode, Op, Operand, RuleSpec, Target,

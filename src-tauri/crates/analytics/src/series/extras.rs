@@ -135,12 +135,21 @@ mod tests {
         let mut x = Extras::default();
         assert!(x.apply_fundamentals(&fundamentals(
             10,
-            &[("turnover_rate", 0.41), ("volume_ratio", 1.3), ("pe", 28.5), ("pb", 9.1)]
+            &[
+                ("turnover_rate", 0.41),
+                ("volume_ratio", 1.3),
+                ("pe", 28.5),
+                ("pb", 9.1)
+            ]
         )));
         assert!(x.apply_fundamentals(&fundamentals(10, &[("main_net_inflow", -2.5e8)])));
         assert_eq!(x.turnover_rate, Some(0.41));
         assert_eq!(x.pe, Some(28.5));
-        assert_eq!(x.net_inflow, Some(-2.5e8), "moneyflow kept daily_basic's fields");
+        assert_eq!(
+            x.net_inflow,
+            Some(-2.5e8),
+            "moneyflow kept daily_basic's fields"
+        );
         // A loss-making day: no PE published, and the day before's PE must not linger.
         assert!(x.apply_fundamentals(&fundamentals(11, &[("turnover_rate", 0.5)])));
         assert_eq!(x.pe, None);

@@ -199,7 +199,10 @@ impl SeriesBook {
 
     /// The live updates the detector flagged since the last call, oldest first.
     pub fn take_flagged(&mut self) -> Vec<Flagged> {
-        self.flagged.as_mut().map(std::mem::take).unwrap_or_default()
+        self.flagged
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
     }
 
     /// The periods of `sma(n)`/`ema(n)` computed beyond the defaults.
@@ -313,8 +316,7 @@ impl SeriesBook {
                     .entry(symbol.clone())
                     .or_insert_with(SymbolSeries::new);
                 if let Some((oi, change)) =
-                    s.open_interest
-                        .push(*ts_ms, *value, cfg.change_window_ms)
+                    s.open_interest.push(*ts_ms, *value, cfg.change_window_ms)
                 {
                     let mut x = s.extras;
                     x.open_interest = Some(oi);
