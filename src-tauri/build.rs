@@ -28,7 +28,11 @@ fn main() {
     let commands = registered_commands(&source);
     let mut permissions = vec!["core:event:default".to_string()];
     // Permission identifiers are kebab-case: `allow-get-watchlist` for `get_watchlist`.
-    permissions.extend(commands.iter().map(|c| format!("allow-{}", c.replace('_', "-"))));
+    permissions.extend(
+        commands
+            .iter()
+            .map(|c| format!("allow-{}", c.replace('_', "-"))),
+    );
     let capability = serde_json::json!({
         "$schema": "../gen/schemas/desktop-schema.json",
         "identifier": "default",

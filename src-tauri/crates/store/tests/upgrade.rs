@@ -35,7 +35,12 @@ async fn old_database(dir: &Path, upto: usize) {
         .connect()
         .await
         .unwrap();
-    Migrator::new(only.as_path()).await.unwrap().run(&mut conn).await.unwrap();
+    Migrator::new(only.as_path())
+        .await
+        .unwrap()
+        .run(&mut conn)
+        .await
+        .unwrap();
     for sql in [
         "INSERT INTO candles VALUES ('demo:ALPHA','1m',1767607200000,1,2,0.5,1.5,10,15,3,1)",
         "INSERT INTO candles VALUES ('demo:ALPHA','1d',1767571200000,1,2,0.5,1.5,10,15,3,0)",
@@ -70,8 +75,14 @@ async fn every_earlier_schema_is_migrated_in_place_without_losing_data() {
         let alerts = store.recent_alerts(10).await.unwrap();
         assert_eq!(alerts.len(), 1);
         assert_eq!(alerts[0].metrics.get("price"), Some(&1.5));
-        assert_eq!(store.watchlist("default").await.unwrap(), vec!["demo:ALPHA"]);
-        assert_eq!(store.setting("alerts_paused").await.unwrap().as_deref(), Some("true"));
+        assert_eq!(
+            store.watchlist("default").await.unwrap(),
+            vec!["demo:ALPHA"]
+        );
+        assert_eq!(
+            store.setting("alerts_paused").await.unwrap().as_deref(),
+            Some("true")
+        );
         assert_eq!(store.integrity_check().await.unwrap(), "ok");
         store.close().await;
     }
