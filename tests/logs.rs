@@ -49,7 +49,7 @@ fn tokens_never_reach_the_logs_or_the_terminal() {
     );
 
     // The engine with the local API (which makes its own token) at the most verbose level.
-    let mut run = Command::new(bin)
+    let run = Command::new(bin)
         .args([
             "headless",
             "--demo-history",

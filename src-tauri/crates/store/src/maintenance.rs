@@ -125,7 +125,9 @@ impl Store {
                 .await?;
             tables.insert(n, rows);
         }
-        let rows: Vec<(String, i64, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+        // (interval, candles, symbols, oldest, newest)
+        type Row = (String, i64, i64, Option<i64>, Option<i64>);
+        let rows: Vec<Row> = sqlx::query_as(
             "SELECT interval, COUNT(*), COUNT(DISTINCT symbol), MIN(open_time), MAX(open_time) \
              FROM candles GROUP BY interval",
         )
