@@ -8,43 +8,18 @@ use std::collections::HashMap;
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 use tw_core::rule::RuleSpec;
-use tw_core::{ManualClock, Sensitive, SharedClock};
-use tw_engine::{Engine, EngineConfig, EngineHandle};
-use tw_feeds::demo::DemoConfig;
+use tw_core::{ManualClock, Sensitive};
+use tw_engine::{Engine, EngineConfig};
 
-const T0: i64 = 1_767_607_200_000;
+mod common;
 
-fn require_private_session() {
-    let bus = std::env::var("DBUS_SESSION_BUS_ADDRESS").unwrap_or_default();
-    let private = std::env::var("TW_PRIVATE_SESSION_BUS").unwrap_or_default();
-    assert!(
-        !bus.is_empty() && bus == private,
-        "this test needs the private D-Bus session of the test harness: run it through \
-         scripts/with-session-bus.sh (e.g. `scripts/with-session-bus.sh cargo test -p tw-engine`)"
-    );
-}
+use common::{quiet_demo, require_private_session, run_for, T0};
 
 fn config(dir: &std::path::Path, clock: &ManualClock, service: &str) -> EngineConfig {
-    let mut cfg = EngineConfig::new(dir);
-    cfg.clock = Arc::new(clock.clone()) as SharedClock;
-    cfg.demo = Some(DemoConfig {
-        seed: 11,
-        history_minutes: 30,
-        showcase_burst: false,
-        ..DemoConfig::default()
-    });
+    let mut cfg = common::config(dir, clock, quiet_demo(11, 30));
+    cfg.notifications = true;
     cfg.keyring_service = service.to_string();
     cfg
-}
-
-async fn run_for(clock: &ManualClock, engine: &EngineHandle, ms: i64) {
-    for i in 1..=ms / 250 {
-        clock.advance(250).await;
-        if i % 20 == 0 {
-            engine.flush().await.unwrap();
-        }
-    }
-    engine.flush().await.unwrap();
 }
 
 #[derive(Clone, Default)]

@@ -1,45 +1,15 @@
 //! The whole pipeline, headless: seeded demo feed → series → SQLite → rules → alerts, driven
 //! by a manual clock.
 
-use std::sync::Arc;
 use tw_core::ipc::ErrorCode;
 use tw_core::rule::RuleSpec;
-use tw_core::{Interval, ManualClock, SharedClock};
-use tw_engine::{Engine, EngineConfig, EngineError, EngineHandle};
+use tw_core::{Interval, ManualClock};
+use tw_engine::{Engine, EngineError};
 use tw_feeds::demo::DemoConfig;
 
-const T0: i64 = 1_767_607_200_000; // 2026-01-05 10:00:00 UTC
+mod common;
 
-fn config(dir: &std::path::Path, clock: &ManualClock, demo: DemoConfig) -> EngineConfig {
-    let mut cfg = EngineConfig::new(dir);
-    cfg.clock = Arc::new(clock.clone()) as SharedClock;
-    cfg.demo = Some(demo);
-    cfg.notifications = false;
-    cfg.keyring_service = "tickwarden-test".into();
-    cfg
-}
-
-fn quiet_demo(seed: u64, history_minutes: u32) -> DemoConfig {
-    DemoConfig {
-        seed,
-        history_minutes,
-        showcase_burst: false,
-        ..DemoConfig::default()
-    }
-}
-
-/// Moves the market `ms` forward in 250 ms ticks, letting the pipeline catch up every
-/// simulated five seconds (a manual clock runs as fast as the test can step it, far ahead of
-/// wall time, and rules ignore data that is older than their interval).
-async fn run_for(clock: &ManualClock, engine: &EngineHandle, ms: i64) {
-    for i in 1..=ms / 250 {
-        clock.advance(250).await;
-        if i % 20 == 0 {
-            engine.flush().await.unwrap();
-        }
-    }
-    engine.flush().await.unwrap();
-}
+use common::{config, quiet_demo, run_for, T0};
 
 fn rule(name: &str, extra: &str) -> RuleSpec {
     RuleSpec::from_json(&format!(

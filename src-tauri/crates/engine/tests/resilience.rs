@@ -3,36 +3,16 @@
 //! feed and the alerts running, and never panics.
 
 use std::process::Command;
-use std::sync::Arc;
 use tw_core::rule::RuleSpec;
-use tw_core::{ManualClock, SharedClock};
+use tw_core::ManualClock;
 use tw_engine::{Engine, EngineConfig, EngineHandle};
-use tw_feeds::demo::DemoConfig;
 
-const T0: i64 = 1_767_607_200_000;
+mod common;
+
+use common::{quiet_demo, run_for, T0};
 
 fn config(dir: &std::path::Path, clock: &ManualClock) -> EngineConfig {
-    let mut cfg = EngineConfig::new(dir);
-    cfg.clock = Arc::new(clock.clone()) as SharedClock;
-    cfg.demo = Some(DemoConfig {
-        seed: 5,
-        history_minutes: 120,
-        showcase_burst: false,
-        ..DemoConfig::default()
-    });
-    cfg.notifications = false;
-    cfg.keyring_service = "tickwarden-test-resilience".into();
-    cfg
-}
-
-async fn run_for(clock: &ManualClock, engine: &EngineHandle, ms: i64) {
-    for i in 1..=ms / 250 {
-        clock.advance(250).await;
-        if i % 20 == 0 {
-            engine.flush().await.unwrap();
-        }
-    }
-    engine.flush().await.unwrap();
+    common::config(dir, clock, quiet_demo(5, 120))
 }
 
 /// Starts the engine, adds a rule that fires at once, runs two minutes, and checks that the

@@ -1,36 +1,16 @@
 //! Trigger state per (rule, symbol) survives a restart of the whole engine: a rule with a
 //! long cooldown that fired before the restart stays quiet after it, and `once` stays done.
 
-use std::sync::Arc;
 use tw_core::rule::RuleSpec;
-use tw_core::{ManualClock, SharedClock};
+use tw_core::ManualClock;
 use tw_engine::{Engine, EngineConfig, EngineHandle};
-use tw_feeds::demo::DemoConfig;
 
-const T0: i64 = 1_767_607_200_000; // 2026-01-05 10:00:00 UTC
+mod common;
+
+use common::{quiet_demo, run_for, T0};
 
 fn config(dir: &std::path::Path, clock: &ManualClock) -> EngineConfig {
-    let mut cfg = EngineConfig::new(dir);
-    cfg.clock = Arc::new(clock.clone()) as SharedClock;
-    cfg.demo = Some(DemoConfig {
-        seed: 7,
-        history_minutes: 30,
-        showcase_burst: false,
-        ..DemoConfig::default()
-    });
-    cfg.notifications = false;
-    cfg.keyring_service = "tickwarden-test".into();
-    cfg
-}
-
-async fn run_for(clock: &ManualClock, engine: &EngineHandle, ms: i64) {
-    for i in 1..=ms / 250 {
-        clock.advance(250).await;
-        if i % 20 == 0 {
-            engine.flush().await.unwrap();
-        }
-    }
-    engine.flush().await.unwrap();
+    common::config(dir, clock, quiet_demo(7, 30))
 }
 
 async fn count(engine: &EngineHandle, rule_id: i64) -> usize {

@@ -14,17 +14,9 @@ use tw_core::{ManualClock, Sensitive, SharedClock};
 use tw_engine::{Engine, EngineConfig, EngineHandle};
 use tw_feeds::demo::DemoConfig;
 
-const T0: i64 = 1_767_607_200_000;
+mod common;
 
-fn require_private_session() {
-    let bus = std::env::var("DBUS_SESSION_BUS_ADDRESS").unwrap_or_default();
-    let private = std::env::var("TW_PRIVATE_SESSION_BUS").unwrap_or_default();
-    assert!(
-        !bus.is_empty() && bus == private,
-        "this test needs the private D-Bus session of the test harness: run it through \
-         scripts/with-session-bus.sh (e.g. `scripts/with-session-bus.sh cargo test -p tw-engine`)"
-    );
-}
+use common::{require_private_session, T0};
 
 /// Records every request body, answers 200.
 async fn server() -> (String, Arc<Mutex<Vec<serde_json::Value>>>) {

@@ -24,26 +24,8 @@ pub(crate) struct AlertRow {
 impl Store {
     /// Writes an alert (its `id` is ignored) and returns the id it was given.
     pub async fn insert_alert(&self, alert: &Alert) -> Result<i64> {
-        // serde_json writes NaN and infinities as null; `alert_from_row` reads null back as NaN.
-        let metrics = serde_json::to_string(&alert.metrics)
-            .map_err(|e| self.corrupt(format!("metrics of an alert cannot be written: {e}")))?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO alerts (rule_id, rule_name, symbol, interval, level, fired_at, \
-                                 bar_time, message, metrics) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(alert.rule_id)
-        .bind(&alert.rule_name)
-        .bind(&alert.symbol)
-        .bind(alert.interval.as_str())
-        .bind(alert.level.as_str())
-        .bind(alert.fired_at)
-        .bind(alert.bar_time)
-        .bind(&alert.message)
-        .bind(metrics)
-        .fetch_one(self.pool())
-        .await?;
-        Ok(id)
+        let ids = self.insert_alerts(std::slice::from_ref(alert)).await?;
+        Ok(ids[0])
     }
 
     /// Writes several alerts in one transaction (a burst costs one commit, not one each) and
