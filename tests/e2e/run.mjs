@@ -6,8 +6,8 @@
 // Env: TW_APP (default <repo>/target/debug/tickwarden, a build with the bundled UI),
 //      TAURI_DRIVER (default: tauri-driver on PATH, then ~/.cargo/bin/tauri-driver).
 // Prints one line per check and a final "N passed, M failed"; exits non-zero on a failure.
-import { spawn } from "node:child_process";
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -381,6 +381,38 @@ async function main() {
     await selectValue("ah-status", "acknowledged");
     await waitFor("the acknowledged filter to list it", async () => (await browser.$$(sel)).length >= 1, 10_000);
     await (await browser.$(byTestId("nav-markets"))).click();
+  });
+
+  await check("5a. start at login registers the app to start minimised in the tray", async () => {
+    await (await browser.$(byTestId("nav-settings"))).click();
+    const box = await browser.$(byTestId("set-autostart"));
+    await box.waitForExist({ timeout: 10_000 });
+    if (!(await box.isSelected())) await box.click();
+    await (await browser.$(byTestId("set-save"))).click();
+    const entry = join(dirs["xdg-config"], "autostart", "Tickwarden.desktop");
+    await waitFor("the autostart entry", async () => existsSync(entry), 10_000);
+    const text = readFileSync(entry, "utf8");
+    if (!/^Exec=.*tickwarden.*--minimized/m.test(text)) throw new Error(`unexpected autostart entry:\n${text}`);
+    await (await browser.$(byTestId("set-autostart"))).click();
+    await (await browser.$(byTestId("set-save"))).click();
+    await waitFor("the autostart entry to go", async () => !existsSync(entry), 10_000);
+    await (await browser.$(byTestId("nav-markets"))).click();
+  });
+
+  await check("5b. a second launch hands over to the running window and exits", async () => {
+    if (!process.env.DBUS_SESSION_BUS_ADDRESS) {
+      throw new Error("needs the session bus the app runs on: run through scripts/with-session-bus.sh (make e2e)");
+    }
+    const second = spawnSync(APP, ["--data-dir", dirs["data"]], {
+      env: { ...process.env, XDG_DATA_HOME: dirs["xdg-data"], XDG_CONFIG_HOME: dirs["xdg-config"],
+             XDG_CACHE_HOME: dirs["xdg-cache"], XDG_RUNTIME_DIR: dirs["xdg-runtime"],
+             DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS },
+      timeout: 30_000,
+    });
+    if (second.error) throw second.error;
+    if (second.status !== 0) throw new Error(`the second launch ended with ${second.status}: ${String(second.stderr).slice(-400)}`);
+    const rows = await browser.$$(byTestId("watch-row"));
+    if (rows.length < 1) throw new Error("the first window stopped answering");
   });
 
   await check("5. switching to 简体中文 translates the UI", async () => {

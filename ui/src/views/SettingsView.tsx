@@ -42,7 +42,7 @@ export function SettingsView() {
     try {
       await api.setUiSettings(ui);
       if (delivery) await api.setDeliverySettings(delivery);
-      if (autostart !== null) await api.setAutostart(autostart).catch(() => undefined);
+      if (autostart !== null) await api.setAutostart(autostart);
       applyAppearance(ui);
       if (isLang(ui.language)) setLang(ui.language);
       setNote({ ok: true });
@@ -156,7 +156,14 @@ export function SettingsView() {
         </label>
         {autostart !== null && (
           <label className="check">
-            <input type="checkbox" checked={autostart} onChange={(e) => setAutostart(e.target.checked)} />
+            <input
+              type="checkbox"
+              data-testid="set-autostart"
+              checked={autostart}
+              onChange={(e) => {
+                setAutostart(e.target.checked);
+              }}
+            />
             {t("set.autostart")}
           </label>
         )}

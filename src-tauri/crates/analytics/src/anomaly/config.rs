@@ -65,6 +65,13 @@ pub struct ValueDetectorConfig {
     pub refractory: usize,
     pub report_level: f64,
     pub escalation: f64,
+    /// Distribution-change stage: values per window, histogram bins, the χ² quantile that
+    /// sets the KL threshold, most distributions remembered, and the score of a new one.
+    pub entropy_window: usize,
+    pub entropy_bins: usize,
+    pub entropy_chi2: f64,
+    pub entropy_max_hypotheses: usize,
+    pub entropy_score: f64,
 }
 
 impl Default for ValueDetectorConfig {
@@ -79,6 +86,12 @@ impl Default for ValueDetectorConfig {
             refractory: 150,
             report_level: 0.21,
             escalation: 1.5,
+            // Wang et al.'s construction: 52 values, 5 bins, χ²(4 dof) at 99 %.
+            entropy_window: 52,
+            entropy_bins: 5,
+            entropy_chi2: 13.28,
+            entropy_max_hypotheses: 256,
+            entropy_score: 0.22,
         }
     }
 }

@@ -7,10 +7,13 @@
 //! 2. likelihood: for each, how unusual the short average of its surprises is against this
 //!    stream's own long history of them (so a naturally spiky stream does not alarm all the
 //!    time); the score is the more unusual of the two, squashed into [0, 1);
-//! 3. a refractory period after a report, so one event is reported once, unless a clearly
+//! 3. a distribution change: a window whose histogram matches none this stream has shown
+//!    before ([`RelativeEntropy`]) scores `entropy_score`, just over the report level;
+//! 4. a refractory period after a report, so one event is reported once, unless a clearly
 //!    bigger one follows.
 
 use super::config::ValueDetectorConfig;
+use super::entropy::RelativeEntropy;
 use super::window::SortedWindow;
 use crate::indicators::WindowSum;
 use crate::stats::RollingStats;
@@ -29,6 +32,7 @@ pub struct ValueDetector {
     short: [WindowSum; PARTS],
     quiet_left: usize,
     last_report: f64,
+    entropy: RelativeEntropy,
 }
 
 impl ValueDetector {
@@ -43,6 +47,12 @@ impl ValueDetector {
             short: std::array::from_fn(|_| WindowSum::new(cfg.short)),
             quiet_left: 0,
             last_report: 0.0,
+            entropy: RelativeEntropy::new(
+                cfg.entropy_window,
+                cfg.entropy_bins,
+                cfg.entropy_chi2,
+                cfg.entropy_max_hypotheses,
+            ),
             cfg,
         }
     }
@@ -70,6 +80,7 @@ impl ValueDetector {
             return 0.0;
         }
         let raw = self.raw(x);
+        let new_regime = self.entropy.push(x);
         if let Some(p) = self.prev {
             self.diffs.push(x - p);
         }
@@ -95,7 +106,10 @@ impl ValueDetector {
             }
             self.hist[i].push(r);
         }
-        let score = z / (z + 10.0);
+        let mut score = z / (z + 10.0);
+        if new_regime {
+            score = score.max(self.cfg.entropy_score);
+        }
         // Stage 3.
         if self.quiet_left > 0 {
             self.quiet_left -= 1;
@@ -115,6 +129,7 @@ impl ValueDetector {
         self.levels.memory_bytes()
             + self.diffs.memory_bytes()
             + PARTS * (self.cfg.history + self.cfg.short) * 8
+            + self.entropy.memory_bytes()
     }
 }
 
