@@ -210,7 +210,7 @@ async function main() {
 
   tmpRoot = mkdtempSync(join(tmpdir(), "tw-e2e-"));
   const dirs = {};
-  for (const d of ["data", "xdg-data", "xdg-config", "xdg-cache", "xdg-runtime"]) {
+  for (const d of ["data", "home", "xdg-data", "xdg-config", "xdg-cache", "xdg-runtime"]) {
     dirs[d] = join(tmpRoot, d);
     mkdirSync(dirs[d], { recursive: true, mode: 0o700 });
   }
@@ -225,6 +225,8 @@ async function main() {
     env: {
       NO_AT_BRIDGE: "1",
       ...process.env,
+      // "Start at login" writes ~/.config/autostart: keep it in the test's own home.
+      HOME: dirs["home"],
       XDG_DATA_HOME: dirs["xdg-data"],
       XDG_CONFIG_HOME: dirs["xdg-config"],
       XDG_CACHE_HOME: dirs["xdg-cache"],
@@ -389,7 +391,7 @@ async function main() {
     await box.waitForExist({ timeout: 10_000 });
     if (!(await box.isSelected())) await box.click();
     await (await browser.$(byTestId("set-save"))).click();
-    const entry = join(dirs["xdg-config"], "autostart", "Tickwarden.desktop");
+    const entry = join(dirs["home"], ".config", "autostart", "Tickwarden.desktop");
     await waitFor("the autostart entry", async () => existsSync(entry), 10_000);
     const text = readFileSync(entry, "utf8");
     if (!/^Exec=.*tickwarden.*--minimized/m.test(text)) throw new Error(`unexpected autostart entry:\n${text}`);
@@ -404,18 +406,20 @@ async function main() {
       throw new Error("needs the session bus the app runs on: run through scripts/with-session-bus.sh (make e2e)");
     }
     const second = spawnSync(APP, ["--data-dir", dirs["data"]], {
-      env: { ...process.env, XDG_DATA_HOME: dirs["xdg-data"], XDG_CONFIG_HOME: dirs["xdg-config"],
+      env: { ...process.env, HOME: dirs["home"], XDG_DATA_HOME: dirs["xdg-data"], XDG_CONFIG_HOME: dirs["xdg-config"],
              XDG_CACHE_HOME: dirs["xdg-cache"], XDG_RUNTIME_DIR: dirs["xdg-runtime"],
              DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS },
       timeout: 30_000,
     });
     if (second.error) throw second.error;
     if (second.status !== 0) throw new Error(`the second launch ended with ${second.status}: ${String(second.stderr).slice(-400)}`);
+    await (await browser.$(byTestId("nav-markets"))).click();
     const rows = await browser.$$(byTestId("watch-row"));
     if (rows.length < 1) throw new Error("the first window stopped answering");
   });
 
   await check("5. switching to 简体中文 translates the UI", async () => {
+    await (await browser.$(byTestId("nav-markets"))).click();
     await selectValue("lang-select", "zh-CN");
     await waitFor('watchlist-title to read "自选"', async () => (await (await browser.$(byTestId("watchlist-title"))).getText()).trim() === "自选", 5_000);
   });
