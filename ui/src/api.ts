@@ -9,6 +9,7 @@ import type { EngineStatus } from "./bindings/EngineStatus";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { Interval } from "./bindings/Interval";
 import type { LiveBatch } from "./bindings/LiveBatch";
+import type { Radar } from "./bindings/Radar";
 import type { RuleRecord } from "./bindings/RuleRecord";
 import type { RuleSpec } from "./bindings/RuleSpec";
 import type { UiEvent } from "./bindings/UiEvent";
@@ -99,6 +100,8 @@ export const api = {
   deleteRule: (id: number) => call<null>("delete_rule", { id }),
   listAlerts: (limit: number) => call<Alert[]>("list_alerts", { limit }),
   getStatus: () => call<EngineStatus>("get_status"),
+  /** The market radar: `limit` rows per list (1–500); anomalies under `minScore` left out. */
+  getRadar: (limit: number, minScore: number) => call<Radar>("get_radar", { limit, minScore }),
   setAlertsPaused: (paused: boolean) => call<null>("set_alerts_paused", { paused }),
   listWatchlists: () => call<WatchlistInfo[]>("list_watchlists"),
   watchlistRows: (name: string) => call<WatchRow[]>("watchlist_rows", { name }),

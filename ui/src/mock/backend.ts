@@ -13,6 +13,8 @@ import type { Condition } from "../bindings/Condition";
 import type { EngineStatus } from "../bindings/EngineStatus";
 import type { LiveBatch } from "../bindings/LiveBatch";
 import type { Op } from "../bindings/Op";
+import type { Radar } from "../bindings/Radar";
+import type { RadarOiChange } from "../bindings/RadarOiChange";
 import type { RuleRecord } from "../bindings/RuleRecord";
 import type { RuleSpec } from "../bindings/RuleSpec";
 import type { UiEvent } from "../bindings/UiEvent";
@@ -64,6 +66,11 @@ export interface MockOptions {
   storage?: { persistent: boolean; error: string | null; fileBytes: number };
   /** Handle `plugin:event|*` so `listen`/`emit` work without Tauri. */
   mockEvents?: boolean;
+  /**
+   * Open-interest readings of futures contracts for `get_radar` (the mock's own market is
+   * spot-like and has none, like the engine's demo source).
+   */
+  openInterest?: readonly RadarOiChange[];
 }
 
 export interface MockBackend {
@@ -245,6 +252,51 @@ export function installMockBackend(options: MockOptions = {}): MockBackend {
       volume,
       volume_z: (volume - mean) / sd,
     };
+  };
+
+  /** The radar as the engine builds it, from the mock's 1m bars (the same rules, fewer bars). */
+  const radarOf = (limit: number, minScore: number): Radar => {
+    const n = Math.max(1, Math.min(500, Math.floor(limit)));
+    const all = [...syms.values()];
+    const base = (s: SymState) => ({ symbol: s.inst.symbol, name: s.inst.name, simulated: true, price: s.price, at: now() });
+    const anomalies = all
+      .map((s) => {
+        const z = metricsOf(s).volume_z ?? 0;
+        const flagged = z >= 3;
+        const last = s.candles[s.candles.length - 1];
+        return {
+          ...base(s),
+          interval: "1m" as const,
+          score: Math.abs(z),
+          flagged,
+          reasons: flagged ? [`volume ${z.toFixed(1)}σ above its 20-bar norm`] : [],
+          barOpen: last?.openTime ?? 0,
+          closed: false,
+        };
+      })
+      .filter((a) => a.score >= minScore)
+      .sort((a, b) => b.score - a.score)
+      .slice(0, n);
+    const movers = (minutes: number) =>
+      all
+        .flatMap((s) => {
+          const then = s.candles[s.candles.length - 1 - minutes]?.close ?? (minutes >= 1440 ? s.ref24h : undefined);
+          return then === undefined ? [] : [{ ...base(s), interval: "1m" as const, value: (s.price / then - 1) * 100 }];
+        })
+        .sort((a, b) => Math.abs(b.value) - Math.abs(a.value))
+        .slice(0, n);
+    const relativeVolume = all
+      .map((s) => {
+        const closed = s.candles.slice(-21, -1).map((c) => c.volume);
+        const mean = closed.reduce((a, b) => a + b, 0) / Math.max(closed.length, 1);
+        return { ...base(s), interval: "1m" as const, value: mean > 0 ? (s.candles[s.candles.length - 1]?.volume ?? 0) / mean : 0 };
+      })
+      .sort((a, b) => b.value - a.value)
+      .slice(0, n);
+    const oiChanges = [...(options.openInterest ?? [])]
+      .sort((a, b) => Math.abs(b.changePct) - Math.abs(a.changePct))
+      .slice(0, n);
+    return { anomalies, movers5m: movers(5), movers1h: movers(60), movers24h: movers(1440), relativeVolume, oiChanges };
   };
 
   const compare = (op: Op, a: number, b: number, prevA: number | undefined): boolean => {
@@ -435,6 +487,13 @@ export function installMockBackend(options: MockOptions = {}): MockBackend {
 
   const handlers: Record<string, (args: Record<string, unknown>) => unknown> = {
     get_watchlist: () => [...syms.values()].map(rowOf),
+    get_radar: (a) => {
+      const minScore = Number(a.minScore);
+      if (!Number.isFinite(minScore) || minScore < 0) {
+        throw fail("invalid_input", `minScore: must be a number of 0 or more, not ${String(a.minScore)}`);
+      }
+      return radarOf(Number(a.limit) || 1, minScore);
+    },
     get_candles: (a) => {
       const s = syms.get(a.symbol as string);
       if (!s) throw fail("not_found", `unknown symbol "${String(a.symbol)}"`);

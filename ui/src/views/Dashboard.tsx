@@ -9,8 +9,12 @@ import { useI18n } from "../i18n/I18nProvider";
 import { LEVELS } from "../state/ruleForm";
 import { symbolCode } from "../state/watchlist";
 import { startOfLocalDay, topMovers } from "./dashboardModel";
+import { RadarPanel } from "./RadarPanel";
 
-/** The cockpit's first page: movers, feed health, today's alerts, the engine's own health. */
+/**
+ * The cockpit's first page: the market radar (whole universe), the watchlist's movers, feed
+ * health, today's alerts, the engine's own health.
+ */
 export function Dashboard({
   rows,
   status,
@@ -52,6 +56,7 @@ export function Dashboard({
   );
   return (
     <div className="view dashboard" data-testid="view-dashboard">
+      <RadarPanel onOpen={onOpen} />
       <section className="panel card" aria-labelledby="dash-movers">
         <h2 id="dash-movers">{t("dash.movers")}</h2>
         {gainers.length === 0 ? (

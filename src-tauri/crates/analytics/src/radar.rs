@@ -71,6 +71,21 @@ struct Entry {
     /// scored higher.
     scores: [Option<Scored>; 6],
     rvol: Option<(Interval, f64, i64)>,
+    /// Latest (open interest, % change over the series' change look-back, market time) of a
+    /// futures contract; only once the change covers enough of the look-back to mean it.
+    oi: Option<(f64, f64, i64)>,
+}
+
+/// One row of the open-interest ranking.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OiRow {
+    pub symbol: Symbol,
+    /// Open interest in contracts (base asset), as the venue reports it.
+    pub open_interest: f64,
+    /// % change of the open interest over the change look-back (24 h by default).
+    pub change_pct: f64,
+    pub price: f64,
+    pub at_ms: i64,
 }
 
 pub struct Radar {
@@ -186,6 +201,15 @@ impl Radar {
                 e.rvol = Some((u.interval, r, u.at_ms));
             }
         }
+        // Every interval's update carries the same open-interest figures; keep the newest.
+        if let (Some(oi), Some(change)) = (
+            u.metrics.get(MetricKey::OpenInterest),
+            u.metrics.get(MetricKey::OiChangePct),
+        ) {
+            if e.oi.is_none_or(|(_, _, t)| u.at_ms >= t) {
+                e.oi = Some((oi, change, u.at_ms));
+            }
+        }
     }
 
     /// Attaches the detector's reasons to the update it flagged. Call after
@@ -289,6 +313,33 @@ impl Radar {
             })
             .collect();
         top(&mut rows, n);
+        rows
+    }
+
+    /// The largest open-interest changes either way (by size), with the open interest.
+    /// Empty for a source without futures (open interest is never reported there).
+    pub fn top_oi_changes(&self, n: usize) -> Vec<OiRow> {
+        let mut rows: Vec<OiRow> = self
+            .entries
+            .iter()
+            .filter_map(|(sym, e)| {
+                let (oi, change, at) = e.oi?;
+                Some(OiRow {
+                    symbol: sym.clone(),
+                    open_interest: oi,
+                    change_pct: change,
+                    price: e.price,
+                    at_ms: at,
+                })
+            })
+            .collect();
+        rows.sort_by(|a, b| {
+            b.change_pct
+                .abs()
+                .total_cmp(&a.change_pct.abs())
+                .then_with(|| a.symbol.as_str().cmp(b.symbol.as_str()))
+        });
+        rows.truncate(n);
         rows
     }
 }
@@ -431,5 +482,106 @@ mod daily_tests {
         assert!((m[0].value - 10.0).abs() < 1e-9, "{m:?}");
         assert!(radar.top_movers(MoveWindow::H1, 5).is_empty());
         assert!(only_demo.is_empty());
+    }
+}
+
+#[cfg(test)]
+mod oi_tests {
+    use super::*;
+    use crate::series::{SeriesBook, SeriesConfig};
+    use tw_core::{MarketEvent, Trade};
+
+    const T0: i64 = 1_767_571_200_000;
+    const HOUR: i64 = 3_600_000;
+
+    #[test]
+    fn ranks_open_interest_changes_by_size_either_way_from_series_updates() {
+        let mut book = SeriesBook::new(SeriesConfig::default());
+        let mut radar = Radar::new("binance-usdm");
+        let mut out = Vec::new();
+        let mut feed = |ev: MarketEvent, radar: &mut Radar| {
+            out.clear();
+            book.on_event(&ev, &mut out);
+            for u in &out {
+                radar.on_update(u);
+            }
+        };
+        // (contract, open interest 13 h ago, now): BTC +25 %, ETH -40 %, SOL +5 %; XRP has
+        // only a fresh reading (no change yet) and a demo symbol never has open interest.
+        let contracts = [
+            ("BTCUSDT", 80_000.0, 100_000.0),
+            ("ETHUSDT", 1_000_000.0, 600_000.0),
+            ("SOLUSDT", 2_000.0, 2_100.0),
+        ];
+        for (t, pick) in [(T0, 0usize), (T0 + 13 * HOUR, 1)] {
+            for (code, before, now) in contracts {
+                let sym = Symbol::new("binance-usdm", code);
+                let value = [before, now][pick];
+                feed(
+                    MarketEvent::OpenInterest {
+                        symbol: sym.clone(),
+                        ts_ms: t,
+                        value,
+                    },
+                    &mut radar,
+                );
+                feed(
+                    MarketEvent::Trade(Trade {
+                        symbol: sym,
+                        ts_ms: t + 1,
+                        price: 10.0,
+                        qty: 1.0,
+                    }),
+                    &mut radar,
+                );
+            }
+        }
+        let xrp = Symbol::new("binance-usdm", "XRPUSDT");
+        feed(
+            MarketEvent::OpenInterest {
+                symbol: xrp.clone(),
+                ts_ms: T0 + 13 * HOUR,
+                value: 5e6,
+            },
+            &mut radar,
+        );
+        feed(
+            MarketEvent::Trade(Trade {
+                symbol: xrp,
+                ts_ms: T0 + 13 * HOUR + 1,
+                price: 2.0,
+                qty: 1.0,
+            }),
+            &mut radar,
+        );
+        let rows = radar.top_oi_changes(10);
+        let codes: Vec<&str> = rows.iter().map(|r| r.symbol.code()).collect();
+        assert_eq!(codes, ["ETHUSDT", "BTCUSDT", "SOLUSDT"], "{rows:?}");
+        assert!((rows[0].change_pct + 40.0).abs() < 1e-9);
+        assert_eq!(rows[0].open_interest, 600_000.0);
+        assert!((rows[1].change_pct - 25.0).abs() < 1e-9);
+        assert_eq!(rows[1].open_interest, 100_000.0);
+        assert_eq!(rows[1].price, 10.0);
+        assert_eq!(rows[1].at_ms, T0 + 13 * HOUR + 1);
+        assert_eq!(radar.top_oi_changes(1).len(), 1, "the limit holds");
+
+        // A source without futures has no open-interest ranking.
+        let mut demo = Radar::new("demo");
+        out.clear();
+        let mut book = SeriesBook::new(SeriesConfig::default());
+        book.on_event(
+            &MarketEvent::Trade(Trade {
+                symbol: Symbol::new("demo", "AAA"),
+                ts_ms: T0,
+                price: 1.0,
+                qty: 1.0,
+            }),
+            &mut out,
+        );
+        for u in &out {
+            demo.on_update(u);
+        }
+        assert_eq!(demo.len(), 1);
+        assert!(demo.top_oi_changes(10).is_empty());
     }
 }

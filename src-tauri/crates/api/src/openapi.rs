@@ -98,7 +98,9 @@ pub fn document() -> Value {
              per symbol at its highest-scoring interval; a flagged item carries the detector's \
              reasons in words. `movers5m`, `movers1h`, `movers24h` rank by the size of the % \
              move over that window (`value`, signed), `relativeVolume` by the volume against \
-             the usual volume of that time of day.",
+             the usual volume of that time of day. `oiChanges` ranks futures contracts by the \
+             size of their open-interest change over 24 h (`changePct`, signed); it is empty \
+             for a source without futures.",
             vec![
                 param("min_score", false, "Leave out items whose anomaly score is less (movers are not filtered)", json!({ "type": "number", "minimum": 0, "default": 0 })),
                 param("limit", false, "Most rows in each list", json!({ "type": "integer", "minimum": 1, "maximum": MAX_RADAR, "default": DEFAULT_RADAR })),
@@ -254,7 +256,7 @@ pub fn document() -> Value {
             }
         },
         "Radar": {
-            "type": "object", "required": ["rankedBy", "items", "movers5m", "movers1h", "movers24h", "relativeVolume"],
+            "type": "object", "required": ["rankedBy", "items", "movers5m", "movers1h", "movers24h", "relativeVolume", "oiChanges"],
             "properties": {
                 "rankedBy": { "type": "string", "enum": [crate::RANKED_BY],
                               "description": "anomaly_score: items are ranked by the composite anomaly score" },
@@ -262,7 +264,20 @@ pub fn document() -> Value {
                 "movers5m": { "type": "array", "items": { "$ref": "#/components/schemas/Mover" } },
                 "movers1h": { "type": "array", "items": { "$ref": "#/components/schemas/Mover" } },
                 "movers24h": { "type": "array", "items": { "$ref": "#/components/schemas/Mover" } },
-                "relativeVolume": { "type": "array", "items": { "$ref": "#/components/schemas/Mover" } }
+                "relativeVolume": { "type": "array", "items": { "$ref": "#/components/schemas/Mover" } },
+                "oiChanges": { "type": "array", "items": { "$ref": "#/components/schemas/OiChange" } }
+            }
+        },
+        "OiChange": {
+            "type": "object", "required": ["symbol", "name", "simulated", "openInterest", "changePct", "price", "at"],
+            "properties": {
+                "symbol": symbol.clone(),
+                "name": { "type": "string" },
+                "simulated": { "type": "boolean" },
+                "openInterest": { "type": "number", "description": "Open interest in contracts, as the venue reports it" },
+                "changePct": { "type": "number", "description": "% change of the open interest over 24 h (signed)" },
+                "price": { "type": "number" },
+                "at": { "type": "integer" }
             }
         },
         "StreamMessage": {

@@ -1,8 +1,9 @@
 //! The radar: the engine's live market radar in the API's wire form. Items are the symbols
 //! with the highest composite anomaly score (with the detector's reasons), then the top
-//! movers over 5 minutes, 1 hour and 24 hours and by relative volume.
+//! movers over 5 minutes, 1 hour and 24 hours and by relative volume, and the futures
+//! contracts with the largest open-interest changes.
 
-use crate::wire::{Mover, Radar, RadarItem};
+use crate::wire::{Mover, OiChange, Radar, RadarItem};
 
 /// What `score` means in a radar response.
 pub const RANKED_BY: &str = "anomaly_score";
@@ -17,13 +18,14 @@ pub fn to_wire(r: tw_core::ipc::Radar) -> Radar {
         movers_1h: movers(r.movers_1h),
         movers_24h: movers(r.movers_24h),
         relative_volume: movers(r.relative_volume),
+        oi_changes: r.oi_changes.into_iter().map(OiChange::from).collect(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tw_core::ipc::{RadarAnomaly, RadarMover};
+    use tw_core::ipc::{RadarAnomaly, RadarMover, RadarOiChange};
     use tw_core::Interval;
 
     #[test]
@@ -54,6 +56,15 @@ mod tests {
             }],
             movers_24h: vec![],
             relative_volume: vec![],
+            oi_changes: vec![RadarOiChange {
+                symbol: "binance-usdm:BTCUSDT".into(),
+                name: "BTCUSDT".into(),
+                simulated: false,
+                open_interest: 100_000.0,
+                change_pct: -12.5,
+                price: 90_000.0,
+                at: 3,
+            }],
         };
         let v = serde_json::to_value(to_wire(r)).unwrap();
         assert_eq!(v["rankedBy"], "anomaly_score");
@@ -66,5 +77,8 @@ mod tests {
         assert_eq!(v["movers1h"][0]["value"], -3.0);
         assert!(v["movers5m"].as_array().unwrap().is_empty());
         assert!(v["relativeVolume"].is_array());
+        assert_eq!(v["oiChanges"][0]["openInterest"], 100_000.0);
+        assert_eq!(v["oiChanges"][0]["changePct"], -12.5);
+        assert_eq!(v["oiChanges"][0]["symbol"], "binance-usdm:BTCUSDT");
     }
 }

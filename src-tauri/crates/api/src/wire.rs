@@ -256,7 +256,9 @@ pub struct Alerts {
 ///            "price":101.3,"barOpen":1767607260000,"at":1767607320000,"closed":true}],
 ///  "movers5m":[{"symbol":"demo:ALPHA","name":"Alpha Industries","simulated":true,
 ///               "interval":"1m","price":99.1,"value":-1.2,"at":1767607320000}],
-///  "movers1h":[…],"movers24h":[…],"relativeVolume":[…]}
+///  "movers1h":[…],"movers24h":[…],"relativeVolume":[…],
+///  "oiChanges":[{"symbol":"binance-usdm:BTCUSDT","name":"BTCUSDT","simulated":false,
+///                "openInterest":100000.0,"changePct":25.0,"price":90000.0,"at":1767607320000}]}
 /// ```
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -271,6 +273,8 @@ pub struct Radar {
     #[serde(rename = "movers24h")]
     pub movers_24h: Vec<Mover>,
     pub relative_volume: Vec<Mover>,
+    /// Futures contracts by the size of their open-interest change; empty without futures.
+    pub oi_changes: Vec<OiChange>,
 }
 
 /// A scored bar: the radar's items and the stream's `anomaly` messages.
@@ -333,6 +337,34 @@ impl From<tw_core::ipc::RadarMover> for Mover {
             price: m.price,
             value: m.value,
             at: m.at,
+        }
+    }
+}
+
+/// A row of the open-interest ranking.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OiChange {
+    pub symbol: String,
+    pub name: String,
+    pub simulated: bool,
+    pub open_interest: f64,
+    /// % change over the last 24 h, signed.
+    pub change_pct: f64,
+    pub price: f64,
+    pub at: i64,
+}
+
+impl From<tw_core::ipc::RadarOiChange> for OiChange {
+    fn from(o: tw_core::ipc::RadarOiChange) -> Self {
+        OiChange {
+            symbol: o.symbol,
+            name: o.name,
+            simulated: o.simulated,
+            open_interest: o.open_interest,
+            change_pct: o.change_pct,
+            price: o.price,
+            at: o.at,
         }
     }
 }

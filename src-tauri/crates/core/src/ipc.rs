@@ -220,6 +220,9 @@ pub struct Radar {
     pub movers_24h: Vec<RadarMover>,
     /// Highest relative volume (`value`: times the usual volume of that time of day).
     pub relative_volume: Vec<RadarMover>,
+    /// Largest open-interest changes either way of futures contracts; empty for a source
+    /// without futures.
+    pub oi_changes: Vec<RadarOiChange>,
 }
 
 /// A bar the detector scored, as the radar and the anomaly stream show it.
@@ -245,6 +248,23 @@ pub struct RadarAnomaly {
     pub at: i64,
     /// False while the bar is still being built.
     pub closed: bool,
+}
+
+/// One row of the open-interest ranking.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RadarOiChange {
+    pub symbol: String,
+    pub name: String,
+    pub simulated: bool,
+    /// Open interest in contracts, as the venue reports it.
+    pub open_interest: f64,
+    /// % change of the open interest over the last 24 h.
+    pub change_pct: f64,
+    pub price: f64,
+    /// Market time of the latest reading, ms UTC.
+    #[ts(type = "number")]
+    pub at: i64,
 }
 
 /// One row of a movers list.

@@ -8,7 +8,8 @@ use tw_core::delivery::{DeliverySettings, QuietHours, WebhookConfig, WebhookKind
 use tw_core::history::{AlertEntry, AlertQuery, AlertStats, AlertStatus, KeyCount};
 use tw_core::ipc::{
     ApiError, BinanceSettings, EngineStatus, ErrorCode, FeedHealth, FeedState, LiveBatch,
-    NotifierStatus, Radar, RadarAnomaly, RadarMover, RuleRecord, StorageStatus, UiEvent, WatchRow,
+    NotifierStatus, Radar, RadarAnomaly, RadarMover, RadarOiChange, RuleRecord, StorageStatus,
+    UiEvent, WatchRow,
 };
 use tw_core::rule::{
     Comparison, Condition, Frequency, FrequencyMode, Op, Operand, RuleSpec, Target,
@@ -35,6 +36,7 @@ fn export_all(dir: &Path) {
         Radar,
         RadarAnomaly,
         RadarMover,
+        RadarOiChange,
         RuleRecord,
         StorageStatus,
         UiEvent,

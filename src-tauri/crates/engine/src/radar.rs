@@ -7,7 +7,7 @@ use tokio::sync::broadcast;
 use tw_analytics::radar::{MoveWindow, Radar, RadarRow};
 use tw_analytics::series::Flagged;
 use tw_analytics::SeriesUpdate;
-use tw_core::ipc::{Radar as RadarView, RadarAnomaly, RadarMover};
+use tw_core::ipc::{Radar as RadarView, RadarAnomaly, RadarMover, RadarOiChange};
 
 /// Most rows per list a caller may ask for.
 pub const MAX_RADAR_ROWS: usize = 500;
@@ -76,6 +76,7 @@ impl RadarState {
             movers(MoveWindow::H24),
             r.top_rvol(n),
         );
+        let oi = r.top_oi_changes(n);
         drop(r);
         let mover = |row: RadarRow| {
             let (name, simulated) = live.name_of(row.symbol.as_str());
@@ -114,6 +115,21 @@ impl RadarState {
             movers_1h: movers(h1),
             movers_24h: movers(h24),
             relative_volume: movers(rvol),
+            oi_changes: oi
+                .into_iter()
+                .map(|row| {
+                    let (name, simulated) = live.name_of(row.symbol.as_str());
+                    RadarOiChange {
+                        symbol: row.symbol.to_string(),
+                        name,
+                        simulated,
+                        open_interest: row.open_interest,
+                        change_pct: row.change_pct,
+                        price: row.price,
+                        at: row.at_ms,
+                    }
+                })
+                .collect(),
         }
     }
 }

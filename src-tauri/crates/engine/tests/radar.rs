@@ -76,6 +76,11 @@ async fn radar_ranks_anomalies_with_reasons_and_movers_across_the_universe() {
     );
     assert_eq!(radar.movers_5m.len(), 8);
     assert_eq!(radar.movers_24h.len(), 8);
+    assert!(
+        radar.oi_changes.is_empty(),
+        "the demo market has no futures, so no open interest: {:?}",
+        radar.oi_changes
+    );
 
     // Anomalies: ranked by score, the flagged ones say why.
     assert!(!radar.anomalies.is_empty());
