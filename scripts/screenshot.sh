@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Takes a screenshot of the real Tickwarden window under Xvfb (a fresh data folder, the demo
-# market) after it has run for a while: docs/screenshot.png by default.
+# market) after it has run for a while: tests/screenshots/window.png by default.
 #   scripts/screenshot.sh [OUT.png] [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=${1:-docs/screenshot.png}
+out=${1:-tests/screenshots/window.png}
 wait_s=${2:-90}
 app=${TW_APP:-target/debug/tickwarden}
 tmp=$(mktemp -d)
