@@ -197,4 +197,24 @@ describe("settings", () => {
     expect(await screen.findByText("设置已保存。")).toBeInTheDocument();
     expect(document.documentElement.dataset.updown).toBe("red-up");
   });
+
+  it("sends every retention setting: days per interval, the size limit and the candle cap", async () => {
+    const user = userEvent.setup();
+    start();
+    await user.click(screen.getByTestId("nav-settings"));
+    const h1 = await screen.findByTestId("set-retention1hDays");
+    expect(h1).toHaveValue(365);
+    await user.clear(h1);
+    await user.type(h1, "400");
+    await user.clear(screen.getByTestId("set-retention1dDays"));
+    await user.type(screen.getByTestId("set-retention1dDays"), "0");
+    await user.clear(screen.getByTestId("set-maxDbMb"));
+    await user.type(screen.getByTestId("set-maxDbMb"), "512");
+    await user.clear(screen.getByTestId("set-maxCandlesPerSeries"));
+    await user.type(screen.getByTestId("set-maxCandlesPerSeries"), "50000");
+    await user.click(screen.getByTestId("set-save"));
+    await screen.findByText("Settings saved.");
+    const sent = backend.calls.filter((c) => c.cmd === "set_ui_settings").at(-1)?.args as { settings: Record<string, unknown> };
+    expect(sent.settings).toMatchObject({ retention1hDays: 400, retention1dDays: 0, maxDbMb: 512, maxCandlesPerSeries: 50000 });
+  });
 });

@@ -25,6 +25,18 @@ minimizeToTray: boolean,
  */
 retention1mDays: number, 
 /**
+ * Days of 5m / 15m / 1h / 4h / 1d candles to keep (0: forever).
+ */
+retention5mDays: number, retention15mDays: number, retention1hDays: number, retention4hDays: number, retention1dDays: number, 
+/**
+ * The database file's size limit in MB: the oldest, finest candles go first (0: none).
+ */
+maxDbMb: number, 
+/**
+ * Candles kept per symbol and interval at most (0: no limit).
+ */
+maxCandlesPerSeries: number, 
+/**
  * The local HTTP API on 127.0.0.1.
  */
 localApiEnabled: boolean, localApiPort: number, };

@@ -473,6 +473,13 @@ export function installMockBackend(options: MockOptions = {}): MockBackend {
     upColor: "green_up",
     minimizeToTray: true,
     retention1mDays: 30,
+    retention5mDays: 90,
+    retention15mDays: 180,
+    retention1hDays: 365,
+    retention4hDays: 1095,
+    retention1dDays: 0,
+    maxDbMb: 2048,
+    maxCandlesPerSeries: 100_000,
     localApiEnabled: false,
     localApiPort: 47878,
   };

@@ -9,6 +9,16 @@ import { LANG_LABELS, isLang } from "../i18n/lang";
 import { LEVELS } from "../state/ruleForm";
 import { applyAppearance, hhmmToMin, minToHhmm } from "./settingsModel";
 
+/** Days kept per coarser interval (0 = forever); labels are interval names, the same in
+ * every language. */
+const RETENTION_FIELDS = [
+  ["retention5mDays", "5m"],
+  ["retention15mDays", "15m"],
+  ["retention1hDays", "1h"],
+  ["retention4hDays", "4h"],
+  ["retention1dDays", "1d"],
+] as const;
+
 /** Notifications, retention, language, theme, up/down colours, start at login, tray. */
 export function SettingsView() {
   const { t, setLang, errorText } = useI18n();
@@ -145,6 +155,37 @@ export function SettingsView() {
         <label className="field">
           <span>{t("set.retention")}</span>
           <input type="number" min={0} data-testid="set-retention" value={ui.retention1mDays} onChange={(e) => patch({ retention1mDays: Number(e.target.value) })} />
+        </label>
+        <fieldset className="retention-grid" data-testid="set-retention-more">
+          <legend>{t("set.retentionOther")}</legend>
+          {RETENTION_FIELDS.map(([field, label]) => (
+            <label className="field" key={field}>
+              <span>{label}</span>
+              <input
+                type="number"
+                min={0}
+                data-testid={`set-${field}`}
+                value={ui[field]}
+                onChange={(e) => {
+                  patch({ [field]: Number(e.target.value) });
+                }}
+              />
+            </label>
+          ))}
+        </fieldset>
+        <label className="field">
+          <span>{t("set.maxDbMb")}</span>
+          <input type="number" min={0} data-testid="set-maxDbMb" value={ui.maxDbMb} onChange={(e) => patch({ maxDbMb: Number(e.target.value) })} />
+        </label>
+        <label className="field">
+          <span>{t("set.maxCandles")}</span>
+          <input
+            type="number"
+            min={0}
+            data-testid="set-maxCandlesPerSeries"
+            value={ui.maxCandlesPerSeries}
+            onChange={(e) => patch({ maxCandlesPerSeries: Number(e.target.value) })}
+          />
         </label>
         <label className="check">
           <input type="checkbox" checked={ui.localApiEnabled} onChange={(e) => patch({ localApiEnabled: e.target.checked })} />

@@ -86,6 +86,23 @@ pub struct UiSettings {
     pub minimize_to_tray: bool,
     /// Days of 1m candles to keep (0: forever).
     pub retention_1m_days: u32,
+    /// Days of 5m / 15m / 1h / 4h / 1d candles to keep (0: forever).
+    #[serde(default = "d90")]
+    pub retention_5m_days: u32,
+    #[serde(default = "d180")]
+    pub retention_15m_days: u32,
+    #[serde(default = "d365")]
+    pub retention_1h_days: u32,
+    #[serde(default = "d1095")]
+    pub retention_4h_days: u32,
+    #[serde(default)]
+    pub retention_1d_days: u32,
+    /// The database file's size limit in MB: the oldest, finest candles go first (0: none).
+    #[serde(default = "mb2048")]
+    pub max_db_mb: u32,
+    /// Candles kept per symbol and interval at most (0: no limit).
+    #[serde(default = "n100k")]
+    pub max_candles_per_series: u32,
     /// The local HTTP API on 127.0.0.1.
     pub local_api_enabled: bool,
     pub local_api_port: u16,
@@ -99,10 +116,37 @@ impl Default for UiSettings {
             up_color: "green_up".into(),
             minimize_to_tray: true,
             retention_1m_days: 30,
+            retention_5m_days: d90(),
+            retention_15m_days: d180(),
+            retention_1h_days: d365(),
+            retention_4h_days: d1095(),
+            retention_1d_days: 0,
+            max_db_mb: mb2048(),
+            max_candles_per_series: n100k(),
             local_api_enabled: false,
             local_api_port: 17_820,
         }
     }
+}
+
+// Defaults of the retention settings (settings saved before they existed read these).
+fn d90() -> u32 {
+    90
+}
+fn d180() -> u32 {
+    180
+}
+fn d365() -> u32 {
+    365
+}
+fn d1095() -> u32 {
+    1095
+}
+fn mb2048() -> u32 {
+    2048
+}
+fn n100k() -> u32 {
+    100_000
 }
 
 /// The answer to "Test connection" of a data source.

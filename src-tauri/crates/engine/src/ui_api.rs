@@ -415,8 +415,10 @@ impl EngineHandle {
             Some(p) => p.trim().parse().unwrap_or(DEFAULT_API_PORT),
             None => DEFAULT_API_PORT,
         };
-        if let Some(d) = store.setting(RETENTION_1M).await? {
-            s.retention_1m_days = d.trim().parse().unwrap_or(s.retention_1m_days);
+        for (key, value) in retention_fields(&mut s) {
+            if let Some(d) = store.setting(key).await? {
+                *value = d.trim().parse().unwrap_or(*value);
+            }
         }
         Ok(s)
     }
@@ -436,9 +438,10 @@ impl EngineHandle {
         store
             .set_setting(API_PORT, &s.local_api_port.to_string())
             .await?;
-        store
-            .set_setting(RETENTION_1M, &s.retention_1m_days.to_string())
-            .await?;
+        let mut s = s.clone();
+        for (key, value) in retention_fields(&mut s) {
+            store.set_setting(key, &value.to_string()).await?;
+        }
         Ok(())
     }
 }
@@ -468,13 +471,52 @@ pub fn validate_ui_settings(s: &UiSettings) -> Result<(), EngineError> {
             s.local_api_port
         )));
     }
-    if s.retention_1m_days > 3650 {
+    let days = [
+        ("retention1mDays", s.retention_1m_days),
+        ("retention5mDays", s.retention_5m_days),
+        ("retention15mDays", s.retention_15m_days),
+        ("retention1hDays", s.retention_1h_days),
+        ("retention4hDays", s.retention_4h_days),
+        ("retention1dDays", s.retention_1d_days),
+    ];
+    for (field, d) in days {
+        if d > 36_500 {
+            return Err(bad(format!(
+                "{field}: {d} is more than a hundred years (0 keeps forever)"
+            )));
+        }
+    }
+    if s.max_db_mb != 0 && s.max_db_mb < 16 {
         return Err(bad(format!(
-            "retention1mDays: {} is more than ten years (0 keeps forever)",
-            s.retention_1m_days
+            "maxDbMb: {} MB is too small to hold a day of data (16 at least, 0: no limit)",
+            s.max_db_mb
+        )));
+    }
+    if s.max_candles_per_series != 0 && s.max_candles_per_series < 100 {
+        return Err(bad(format!(
+            "maxCandlesPerSeries: {} is too few for the indicators (100 at least, 0: no limit)",
+            s.max_candles_per_series
         )));
     }
     Ok(())
+}
+
+/// The retention settings and the engine-wide keys the pruning task reads
+/// (`tw_store::Retention::load`).
+fn retention_fields(s: &mut UiSettings) -> [(&'static str, &mut u32); 8] {
+    [
+        (RETENTION_1M, &mut s.retention_1m_days),
+        ("retention.5m_days", &mut s.retention_5m_days),
+        ("retention.15m_days", &mut s.retention_15m_days),
+        ("retention.1h_days", &mut s.retention_1h_days),
+        ("retention.4h_days", &mut s.retention_4h_days),
+        ("retention.1d_days", &mut s.retention_1d_days),
+        ("retention.max_db_mb", &mut s.max_db_mb),
+        (
+            "retention.max_candles_per_series",
+            &mut s.max_candles_per_series,
+        ),
+    ]
 }
 
 /// A series book for one interval that computes `keys` (extra sma/ema periods included).

@@ -286,6 +286,13 @@ async fn ui_settings_round_trip_and_bad_values_are_named() {
         up_color: "red_up".into(),
         minimize_to_tray: false,
         retention_1m_days: 14,
+        retention_5m_days: 60,
+        retention_15m_days: 120,
+        retention_1h_days: 400,
+        retention_4h_days: 800,
+        retention_1d_days: 0,
+        max_db_mb: 512,
+        max_candles_per_series: 50_000,
         local_api_enabled: true,
         local_api_port: 48000,
     };
@@ -301,6 +308,24 @@ async fn ui_settings_round_trip_and_bad_values_are_named() {
         store.setting("retention.1m_days").await.unwrap().as_deref(),
         Some("14")
     );
+    // ... and the pruning task reads them as its policy.
+    let policy = tw_store::Retention::load(store).await.unwrap();
+    assert_eq!(policy.keep_days[&tw_core::Interval::H1], Some(400));
+    assert_eq!(
+        policy.keep_days[&tw_core::Interval::D1],
+        None,
+        "0 keeps forever"
+    );
+    assert_eq!(policy.max_db_bytes, Some(512 << 20));
+    assert_eq!(policy.max_candles_per_series, Some(50_000));
+    let err = engine
+        .set_ui_settings(&UiSettings {
+            max_db_mb: 3,
+            ..s.clone()
+        })
+        .await
+        .unwrap_err();
+    assert!(err.to_string().starts_with("maxDbMb:"), "{err}");
 
     let err = engine
         .set_ui_settings(&UiSettings {
