@@ -257,6 +257,24 @@ impl EngineArgs {
     }
 }
 
+impl EngineArgs {
+    /// The engine without feeds or notifications (store and keyring only), for one-shot
+    /// commands; says why on stderr when it cannot start.
+    pub async fn start_without_feeds(&self) -> Option<tw_engine::EngineHandle> {
+        let data_dir = self.data_dir.clone().unwrap_or_else(default_data_dir);
+        let mut cfg = tw_engine::EngineConfig::new(data_dir);
+        cfg.demo = None;
+        cfg.notifications = false;
+        match tw_engine::Engine::start(cfg).await {
+            Ok(e) => Some(e),
+            Err(e) => {
+                eprintln!("tickwarden: cannot start: {e}");
+                None
+            }
+        }
+    }
+}
+
 /// The app's identifier (tauri.conf.json), which names its folders.
 pub const APP_ID: &str = "app.tickwarden.desktop";
 

@@ -6,7 +6,7 @@ use clap::{Args, Subcommand};
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use tw_core::ipc::RuleRecord;
-use tw_engine::{Engine, EngineError, EngineHandle};
+use tw_engine::{EngineError, EngineHandle};
 
 #[derive(Args, Debug, Clone)]
 pub struct RulesArgs {
@@ -46,20 +46,8 @@ pub fn run(engine_args: crate::cli::EngineArgs, args: RulesArgs) -> i32 {
         }
     };
     rt.block_on(async move {
-        let data_dir = engine_args
-            .data_dir
-            .clone()
-            .unwrap_or_else(crate::cli::default_data_dir);
-        let mut cfg = tw_engine::EngineConfig::new(data_dir);
-        // Only the store is needed: no feeds, no notifications.
-        cfg.demo = None;
-        cfg.notifications = false;
-        let engine = match Engine::start(cfg).await {
-            Ok(e) => e,
-            Err(e) => {
-                eprintln!("tickwarden: cannot start: {e}");
-                return 1;
-            }
+        let Some(engine) = engine_args.start_without_feeds().await else {
+            return 1;
         };
         let code = match act(&engine, args.action).await {
             Ok(()) => 0,

@@ -94,25 +94,9 @@ pub fn run(args: ScanArgs) -> i32 {
     0
 }
 
-/// `2022-05-09T18:22:00Z`.
+/// `2022-05-09T18:22:00Z`: whole seconds, as bar times are.
 fn iso(ms: i64) -> String {
-    let days = ms.div_euclid(86_400_000);
-    let secs = ms.rem_euclid(86_400_000) / 1000;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
+    tw_store::iso_utc(ms - ms.rem_euclid(1000)).replacen(".000Z", "Z", 1)
 }
 
 #[cfg(test)]

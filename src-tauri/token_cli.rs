@@ -5,7 +5,7 @@
 use clap::{Args, Subcommand};
 use std::io::{BufRead, IsTerminal, Write};
 use tw_core::Sensitive;
-use tw_engine::{Engine, EngineHandle};
+use tw_engine::EngineHandle;
 
 #[derive(Args, Debug, Clone)]
 pub struct TokenArgs {
@@ -46,20 +46,8 @@ pub fn run(engine_args: crate::cli::EngineArgs, args: TokenArgs) -> i32 {
         _ => None,
     };
     rt.block_on(async move {
-        let data_dir = engine_args
-            .data_dir
-            .clone()
-            .unwrap_or_else(crate::cli::default_data_dir);
-        let mut cfg = tw_engine::EngineConfig::new(data_dir);
-        // Only the keyring and the store are needed: no feeds, no notifications.
-        cfg.demo = None;
-        cfg.notifications = false;
-        let engine = match Engine::start(cfg).await {
-            Ok(e) => e,
-            Err(e) => {
-                eprintln!("tickwarden: cannot start: {e}");
-                return 1;
-            }
+        let Some(engine) = engine_args.start_without_feeds().await else {
+            return 1;
         };
         let code = act(&engine, args.action, token).await;
         engine.shutdown().await;
