@@ -1,7 +1,9 @@
 //! Tauri's build step, with least privilege for the webview: every app command gets an
 //! `allow-<command>` permission, and the window's capability grants exactly the commands
 //! registered in `shell/mod.rs` (read from its `generate_handler!` list, so the two cannot
-//! drift) plus listening to events. Nothing else: no file system, shell, or HTTP plugins.
+//! drift) plus listening to events and the native "open file" chooser (for "Open
+//! recording…": it returns a path the user picked; the engine reads the file). Nothing else:
+//! no file system, shell, or HTTP plugins.
 
 use std::fs;
 
@@ -26,7 +28,10 @@ fn main() {
     println!("cargo:rerun-if-changed={SHELL}");
     let source = fs::read_to_string(SHELL).expect("read src-tauri/shell/mod.rs");
     let commands = registered_commands(&source);
-    let mut permissions = vec!["core:event:default".to_string()];
+    let mut permissions = vec![
+        "core:event:default".to_string(),
+        "dialog:allow-open".to_string(),
+    ];
     // Permission identifiers are kebab-case: `allow-get-watchlist` for `get_watchlist`.
     permissions.extend(
         commands

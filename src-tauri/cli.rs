@@ -29,6 +29,9 @@ pub enum Command {
     Rules(crate::rules_cli::RulesArgs),
     /// Run the anomaly detectors over a recorded CSV; one JSON line per anomaly.
     Scan(crate::scan::ScanArgs),
+    /// Backtest rules (fires, forward returns, hit rate) or a strategy (trades, equity, Sharpe…)
+    /// over a candle CSV or stored history; prints JSON.
+    Backtest(crate::backtest_cli::BacktestArgs),
     /// Run the detector over the Numenta Anomaly Benchmark, write NAB results, print the scores.
     Nab(crate::nab::NabArgs),
 }

@@ -1,6 +1,7 @@
 //! The Tickwarden app: command-line entry, headless mode, and the Tauri shell. Only
 //! `shell` imports `tauri`; everything else lives in the engine crates.
 
+pub mod backtest_cli;
 pub mod cli;
 pub mod db_cli;
 pub mod headless;
@@ -28,6 +29,7 @@ pub fn main_entry() -> i32 {
         Some(cli::Command::Token(args)) => token_cli::run(cli.gui, args),
         Some(cli::Command::Rules(args)) => rules_cli::run(cli.gui, args),
         Some(cli::Command::Scan(args)) => scan::run(args),
+        Some(cli::Command::Backtest(args)) => backtest_cli::run(cli.gui, args),
         Some(cli::Command::Nab(args)) => nab::run(args),
         None => shell::run(cli.gui),
     }

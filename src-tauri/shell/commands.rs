@@ -148,6 +148,28 @@ pub async fn set_binance_settings(
     Ok(engine.set_binance_settings(settings).await?)
 }
 
+/// "Test connection" of a Binance venue with the form's settings (not saved yet).
+#[tauri::command]
+pub async fn test_binance_connection(
+    engine: State<'_, EngineHandle>,
+    source: String,
+    settings: tw_core::ipc::BinanceVenueSettings,
+) -> Cmd<tw_core::ui::ConnectionTest> {
+    Ok(engine
+        .test_binance_connection(&source, Some(settings))
+        .await?)
+}
+
+/// "Open recording…": plays a candle CSV in the running engine at `speed`.
+#[tauri::command]
+pub async fn open_recording(
+    engine: State<'_, EngineHandle>,
+    path: String,
+    speed: f64,
+) -> Cmd<tw_core::ipc::ReplayStarted> {
+    Ok(engine.open_recording(&path, speed).await?)
+}
+
 /// Whether Tickwarden starts (in the tray) when the user logs in.
 #[tauri::command]
 pub fn get_autostart(app: AppHandle) -> Cmd<bool> {

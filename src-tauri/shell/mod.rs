@@ -2,8 +2,10 @@
 //! engine handle; live data goes over an IPC channel, rare notices as events.
 
 mod alert_commands;
+mod backtest_commands;
 mod commands;
 mod local_api;
+mod portfolio_commands;
 mod tray;
 mod ui_commands;
 
@@ -24,6 +26,8 @@ pub fn run(args: EngineArgs) -> i32 {
             tray::show_window(app);
         }))
         .manage(commands::LiveSubscription::default())
+        // The file chooser of "Open recording…" (the capability grants only `open`).
+        .plugin(tauri_plugin_dialog::init())
         // "Start at login" registers this binary with `--minimized`: it starts in the tray.
         .plugin(tauri_plugin_autostart::init(
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
@@ -45,6 +49,8 @@ pub fn run(args: EngineArgs) -> i32 {
             commands::set_alerts_paused,
             commands::get_binance_settings,
             commands::set_binance_settings,
+            commands::test_binance_connection,
+            commands::open_recording,
             alert_commands::alert_history,
             alert_commands::acknowledge_alerts,
             alert_commands::resolve_alerts,
@@ -67,13 +73,26 @@ pub fn run(args: EngineArgs) -> i32 {
             ui_commands::reorder_watchlist,
             ui_commands::search_symbols,
             ui_commands::get_indicators,
+            ui_commands::get_candles_before,
+            ui_commands::get_sparklines,
             ui_commands::preview_rule,
+            backtest_commands::backtest_rules,
+            backtest_commands::backtest_strategy,
+            backtest_commands::strategy_templates,
             ui_commands::get_ui_settings,
             ui_commands::set_ui_settings,
             ui_commands::set_source_token,
             ui_commands::has_source_token,
             ui_commands::delete_source_token,
             ui_commands::test_source_connection,
+            portfolio_commands::get_portfolio,
+            portfolio_commands::list_holdings,
+            portfolio_commands::add_holding,
+            portfolio_commands::update_holding,
+            portfolio_commands::delete_holding,
+            portfolio_commands::import_holdings_csv,
+            portfolio_commands::get_portfolio_settings,
+            portfolio_commands::set_portfolio_settings,
         ])
         .setup(move |app| {
             let data_dir = match &args.data_dir {
@@ -96,14 +115,16 @@ pub fn run(args: EngineArgs) -> i32 {
                     let _ = w.hide();
                 }
             }
+            forward_notices(app.handle().clone(), &engine);
             forward_alerts(app.handle().clone(), engine);
             Ok(())
         })
         .on_window_event(|window, event| {
-            // Closing the window keeps Tickwarden watching from the tray.
+            // Closing the window keeps Tickwarden watching from the tray, or quits when
+            // "Minimise to tray" is off.
             if let WindowEvent::CloseRequested { api, .. } = event {
                 api.prevent_close();
-                let _ = window.hide();
+                tray::on_close_requested(window);
             }
         })
         .build(tauri::generate_context!("tauri.conf.json"));
@@ -123,6 +144,22 @@ pub fn run(args: EngineArgs) -> i32 {
         }
     });
     0
+}
+
+/// Notifications as shown (with the level and whether to play its sound) go to the UI.
+fn forward_notices(app: tauri::AppHandle, engine: &EngineHandle) {
+    let mut rx = engine.subscribe_notices();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match rx.recv().await {
+                Ok(notice) => {
+                    let _ = app.emit(EVENT, UiEvent::Notice { notice });
+                }
+                Err(RecvError::Lagged(n)) => tracing::debug!("{n} notices not sent to the window"),
+                Err(RecvError::Closed) => break,
+            }
+        }
+    });
 }
 
 /// Every alert goes to the UI as an event and bumps the tray's unread count.

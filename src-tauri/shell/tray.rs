@@ -81,6 +81,45 @@ pub fn create(app: &AppHandle, engine: &EngineHandle) -> tauri::Result<()> {
     Ok(())
 }
 
+/// What closing the main window does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CloseAction {
+    /// Hide the window; Tickwarden keeps watching from the tray.
+    HideToTray,
+    /// Quit the app (engine shut down cleanly), as a desktop app without tray mode does.
+    Quit,
+}
+
+/// The "Minimise to tray" setting decides; settings that cannot be read keep the default
+/// (tray mode on), so a closed window never stops the alerts by accident.
+pub fn close_action<E>(minimize_to_tray: Result<bool, E>) -> CloseAction {
+    match minimize_to_tray {
+        Ok(false) => CloseAction::Quit,
+        Ok(true) | Err(_) => CloseAction::HideToTray,
+    }
+}
+
+/// The window's close button: hides to the tray or quits, as the settings say.
+pub fn on_close_requested(window: &tauri::Window) {
+    let app = window.app_handle().clone();
+    let window = window.clone();
+    tauri::async_runtime::spawn(async move {
+        let setting = match app.try_state::<EngineHandle>() {
+            Some(engine) => engine.ui_settings().await.map(|s| s.minimize_to_tray),
+            None => Ok(true),
+        };
+        if let Err(e) = &setting {
+            tracing::warn!("settings not read on close ({e}); hiding to the tray");
+        }
+        match close_action(setting) {
+            CloseAction::HideToTray => {
+                let _ = window.hide();
+            }
+            CloseAction::Quit => app.exit(0),
+        }
+    });
+}
+
 pub fn show_window(app: &AppHandle) {
     if let Some(w) = app.get_webview_window("main") {
         let _ = w.show();
@@ -206,5 +245,29 @@ fn set_unread_label(app: &AppHandle, n: usize) {
             "Tickwarden".to_string()
         };
         let _ = tray.set_tooltip(Some(tip));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closing_quits_only_when_tray_mode_is_off() {
+        assert_eq!(close_action::<()>(Ok(true)), CloseAction::HideToTray);
+        assert_eq!(close_action::<()>(Ok(false)), CloseAction::Quit);
+        assert_eq!(
+            close_action(Err("database locked")),
+            CloseAction::HideToTray
+        );
+    }
+
+    #[test]
+    fn the_default_settings_keep_the_tray_mode() {
+        let s = tw_core::ui::UiSettings::default();
+        assert_eq!(
+            close_action::<()>(Ok(s.minimize_to_tray)),
+            CloseAction::HideToTray
+        );
     }
 }

@@ -6,9 +6,9 @@ use tauri::{AppHandle, Emitter, State};
 use tw_core::ipc::{ApiError, UiEvent, WatchRow};
 use tw_core::rule::RuleSpec;
 use tw_core::ui::{
-    ConnectionTest, IndicatorSeries, RulePreview, SymbolMatch, UiSettings, WatchlistInfo,
+    ConnectionTest, IndicatorSeries, RulePreview, Sparkline, SymbolMatch, UiSettings, WatchlistInfo,
 };
-use tw_core::{Interval, Sensitive};
+use tw_core::{Candle, Interval, Sensitive};
 use tw_engine::EngineHandle;
 
 type Cmd<T> = Result<T, ApiError>;
@@ -92,6 +92,31 @@ pub async fn get_indicators(
     Ok(engine
         .indicator_series(&symbol, interval, limit, &names)
         .await?)
+}
+
+/// One page of older chart history (the bars opening before `before`, ms UTC).
+#[tauri::command]
+pub async fn get_candles_before(
+    engine: State<'_, EngineHandle>,
+    symbol: String,
+    interval: Interval,
+    before: i64,
+    limit: u32,
+) -> Cmd<Vec<Candle>> {
+    Ok(engine
+        .candles_before(&symbol, interval, before, limit)
+        .await?)
+}
+
+/// The last `points` closes of each symbol, for the watchlist's sparklines.
+#[tauri::command]
+pub async fn get_sparklines(
+    engine: State<'_, EngineHandle>,
+    symbols: Vec<String>,
+    interval: Interval,
+    points: u32,
+) -> Cmd<Vec<Sparkline>> {
+    Ok(engine.sparklines(&symbols, interval, points).await?)
 }
 
 #[tauri::command]

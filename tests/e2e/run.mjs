@@ -385,6 +385,39 @@ async function main() {
     await (await browser.$(byTestId("nav-markets"))).click();
   });
 
+  await check("4d. a lot added on the portfolio view shows as a valued position", async () => {
+    await (await browser.$(byTestId("nav-portfolio"))).click();
+    await (await browser.$(byTestId("view-portfolio"))).waitForExist({ timeout: 5_000, timeoutMsg: "the portfolio view did not open" });
+    await (await browser.$(byTestId("pf-lot-form"))).waitForExist({ timeout: 10_000, timeoutMsg: "no lot form" });
+    await typeInto("pf-lot-symbol", "demo:ALPHA");
+    await browser.keys(["Escape"]); // close the symbol search's suggestions
+    await typeInto("pf-lot-quantity", "10");
+    await typeInto("pf-lot-cost", "1");
+    await (await browser.$(byTestId("pf-lot-submit"))).click();
+    const refused = async () => {
+      for (const id of ["pf-lot-error", "pf-lot-symbol-error", "pf-lot-quantity-error", "pf-lot-cost-error", "pf-lot-opened-error"]) {
+        const el = await browser.$(byTestId(id));
+        if (await el.isExisting()) return `${id}: ${await el.getText()}`;
+      }
+      return null;
+    };
+    const sel = `${byTestId("pf-row")}[data-symbol="demo:ALPHA"]`;
+    try {
+      await waitFor("a position row of demo:ALPHA", async () => (await browser.$(sel)).isExisting(), 15_000);
+    } catch (e) {
+      const why = await refused();
+      throw why ? new Error(`the lot was refused (${why})`) : e;
+    }
+    // The value comes with the next price of demo:ALPHA (the view refreshes every few seconds).
+    await waitFor("a value in the demo:ALPHA row", async () => {
+      const v = await (await browser.$(sel)).$(byTestId("pf-value"));
+      return (await v.isExisting()) && /\d/.test(await v.getText());
+    }, 20_000);
+    const lots = await browser.$$(`${byTestId("pf-lot-row")}[data-symbol="demo:ALPHA"]`);
+    if (lots.length < 1) throw new Error("the lot is not listed under Lots");
+    await (await browser.$(byTestId("nav-markets"))).click();
+  });
+
   await check("5a. start at login registers the app to start minimised in the tray", async () => {
     await (await browser.$(byTestId("nav-settings"))).click();
     const box = await browser.$(byTestId("set-autostart"));

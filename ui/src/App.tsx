@@ -1,17 +1,19 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { api } from "./api";
+import type { RuleRecord } from "./bindings/RuleRecord";
 import type { WatchlistInfo } from "./bindings/WatchlistInfo";
 import { AlertList } from "./components/AlertList";
 import { ChartPanel } from "./components/ChartPanel";
 import { Header } from "./components/Header";
 import { RuleForm } from "./components/RuleForm";
-import { RuleList } from "./components/RuleList";
+import { RuleList, RuleTools } from "./components/RuleList";
 import { Watchlist } from "./components/Watchlist";
 import { WatchTools } from "./components/WatchTools";
 import { useI18n } from "./i18n/I18nProvider";
 import type { MessageKey } from "./i18n/messages";
 import { createLiveHub } from "./state/liveHub";
 import type { RuleFormValues } from "./state/ruleForm";
+import { useAlertSounds } from "./state/useAlertSounds";
 import { useAlerts } from "./state/useAlerts";
 import { useMarket } from "./state/useMarket";
 import { useRules } from "./state/useRules";
@@ -20,11 +22,12 @@ import { moveSymbol, rowsFor, sortRows, type SortKey } from "./state/watchOrder"
 import { anySimulated, symbolSource } from "./state/watchlist";
 import { AlertsView } from "./views/AlertsView";
 import { Dashboard } from "./views/Dashboard";
+import { PortfolioView } from "./views/PortfolioView";
 import { SettingsView } from "./views/SettingsView";
 import { SourcesView } from "./views/SourcesView";
 import { applyAppearance } from "./views/settingsModel";
 
-const VIEWS = ["dashboard", "markets", "rules", "alerts", "sources", "settings"] as const;
+const VIEWS = ["dashboard", "markets", "portfolio", "rules", "alerts", "sources", "settings"] as const;
 type View = (typeof VIEWS)[number];
 
 export function App() {
@@ -33,6 +36,7 @@ export function App() {
   const market = useMarket(hub);
   const { status, error: statusError, setPaused } = useStatus();
   const { alerts, error: alertsError } = useAlerts();
+  useAlertSounds();
   const rules = useRules();
   const [view, setView] = useState<View>("markets");
   const [picked, setPicked] = useState<string | null>(null);
@@ -40,6 +44,11 @@ export function App() {
   const [listName, setListName] = useState("default");
   const [sort, setSort] = useState<SortKey>("manual");
   const [draft, setDraft] = useState<Partial<RuleFormValues> | null>(null);
+  const [editing, setEditing] = useState<RuleRecord | null>(null);
+  const editRule = (rule: RuleRecord) => {
+    setEditing(rule);
+    setView("rules");
+  };
 
   const loadLists = useCallback((pick?: string) => {
     api.listWatchlists().then(
@@ -84,12 +93,14 @@ export function App() {
   };
   const createAlertAt = (symbol: string, price: number) => {
     setDraft({ symbol, metric: "price", op: "crosses", value: String(Number(price.toPrecision(6))) });
+    setEditing(null);
     setView("rules");
   };
 
   const navLabel: Record<View, MessageKey> = {
     dashboard: "nav.dashboard",
     markets: "nav.markets",
+    portfolio: "nav.portfolio",
     rules: "nav.rules",
     alerts: "nav.alerts",
     sources: "nav.sources",
@@ -161,6 +172,8 @@ export function App() {
                   actionError={rules.actionError}
                   onToggle={rules.setEnabled}
                   onDelete={rules.remove}
+                  onEdit={editRule}
+                  onDuplicate={rules.duplicate}
                 />
               </div>
               <RuleForm rows={liveRows} defaultSymbol={selected} onCreate={rules.create} />
@@ -175,17 +188,24 @@ export function App() {
               <h2>{t("editor.title")}</h2>
             </div>
             <RuleForm
-              key={JSON.stringify(draft)}
+              key={editing ? `edit-${editing.id}` : JSON.stringify(draft)}
               full
               initial={draft ?? undefined}
+              editing={editing}
               rows={liveRows}
               defaultSymbol={draft?.symbol ?? selected}
               onCreate={rules.create}
+              onUpdate={rules.update}
+              onSaved={(rec, wasEdit) => {
+                if (wasEdit) setEditing(rec); // stay on the rule, now as stored
+              }}
+              onCancelEdit={() => setEditing(null)}
             />
           </section>
           <section className="panel rules">
             <div className="panel-head">
               <h2>{t("rules.title")}</h2>
+              <RuleTools onImport={rules.importJson} onExport={rules.exportJson} />
             </div>
             <div className="rules-scroll">
               <RuleList
@@ -194,10 +214,23 @@ export function App() {
                 actionError={rules.actionError}
                 onToggle={rules.setEnabled}
                 onDelete={rules.remove}
+                onEdit={editRule}
+                onDuplicate={rules.duplicate}
+                editingId={editing?.id ?? null}
               />
             </div>
           </section>
         </main>
+      )}
+      {view === "portfolio" && (
+        <PortfolioView
+          onCreateRule={rules.create}
+          onOpen={(s) => {
+            setPicked(s);
+            setView("markets");
+          }}
+          canOpen={(s) => bySymbol.has(s) || rows.some((r) => r.symbol === s)}
+        />
       )}
       {view === "alerts" && <AlertsView />}
       {view === "sources" && <SourcesView />}

@@ -2,6 +2,7 @@
 // directly, so the command names and argument keys live in one place.
 import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import { open as openDialog } from "@tauri-apps/plugin-dialog";
 import type { Alert } from "./bindings/Alert";
 import type { ApiError } from "./bindings/ApiError";
 import type { Candle } from "./bindings/Candle";
@@ -18,13 +19,20 @@ import type { AlertEntry } from "./bindings/AlertEntry";
 import type { AlertQuery } from "./bindings/AlertQuery";
 import type { AlertStats } from "./bindings/AlertStats";
 import type { BinanceSettings } from "./bindings/BinanceSettings";
+import type { BinanceVenueSettings } from "./bindings/BinanceVenueSettings";
+import type { ReplayStarted } from "./bindings/ReplayStarted";
 import type { ConnectionTest } from "./bindings/ConnectionTest";
 import type { DeliverySettings } from "./bindings/DeliverySettings";
 import type { IndicatorSeries } from "./bindings/IndicatorSeries";
 import type { RulePreview } from "./bindings/RulePreview";
+import type { Sparkline } from "./bindings/Sparkline";
 import type { SymbolMatch } from "./bindings/SymbolMatch";
 import type { UiSettings } from "./bindings/UiSettings";
 import type { WatchlistInfo } from "./bindings/WatchlistInfo";
+import type { Holding } from "./bindings/Holding";
+import type { HoldingInput } from "./bindings/HoldingInput";
+import type { PortfolioSettings } from "./bindings/PortfolioSettings";
+import type { PortfolioView } from "./bindings/PortfolioView";
 
 export const UI_EVENT = "tw://event";
 
@@ -88,6 +96,12 @@ export const api = {
   getWatchlist: () => call<WatchRow[]>("get_watchlist"),
   getCandles: (symbol: string, interval: Interval, limit: number) =>
     call<Candle[]>("get_candles", { symbol, interval, limit }),
+  /** One page of older history: the `limit` bars opening before `before` (ms UTC), oldest first. */
+  getCandlesBefore: (symbol: string, interval: Interval, before: number, limit: number) =>
+    call<Candle[]>("get_candles_before", { symbol, interval, before, limit }),
+  /** The last `points` closes of each symbol (watchlist sparklines), one call for many rows. */
+  getSparklines: (symbols: string[], interval: Interval, points: number) =>
+    call<Sparkline[]>("get_sparklines", { symbols, interval, points }),
   /** Starts the live stream; `onBatch` receives coalesced batches a few times a second. */
   subscribeLive: (onBatch: (batch: LiveBatch) => void): Promise<Channel<LiveBatch>> => {
     const channel = new Channel<LiveBatch>(onBatch);
@@ -98,6 +112,13 @@ export const api = {
   setRuleEnabled: (id: number, enabled: boolean) =>
     call<RuleRecord>("set_rule_enabled", { id, enabled }),
   deleteRule: (id: number) => call<null>("delete_rule", { id }),
+  /** Replaces a rule's spec (its trigger state starts fresh). */
+  updateRule: (id: number, spec: RuleSpec) => call<RuleRecord>("update_rule", { id, spec }),
+  /** A switched-off copy named "… (copy)". */
+  duplicateRule: (id: number) => call<RuleRecord>("duplicate_rule", { id }),
+  /** A rule, a list of rules or `{"rules": [...]}`; all or nothing. */
+  importRules: (json: string) => call<RuleRecord[]>("import_rules", { json }),
+  exportRules: () => call<string>("export_rules"),
   listAlerts: (limit: number) => call<Alert[]>("list_alerts", { limit }),
   getStatus: () => call<EngineStatus>("get_status"),
   /** The market radar: `limit` rows per list (1–500); anomalies under `minScore` left out. */
@@ -131,6 +152,31 @@ export const api = {
   deleteSourceToken: (source: string) => call<boolean>("delete_source_token", { source }),
   testSourceConnection: (source: string, token: string | null) =>
     call<ConnectionTest>("test_source_connection", { source, token }),
+  /** "Test connection" of a Binance venue with the form's (unsaved) settings. */
+  testBinanceConnection: (source: "binance-usdm" | "binance-spot", settings: BinanceVenueSettings) =>
+    call<ConnectionTest>("test_binance_connection", { source, settings }),
+  /** Plays a candle CSV in the running engine at `speed` × real time (0: as fast as possible). */
+  openRecording: (path: string, speed: number) => call<ReplayStarted>("open_recording", { path, speed }),
+  /** The native file chooser for a recording; null when the user cancels. */
+  chooseRecording: async (filterName: string): Promise<string | null> => {
+    try {
+      const picked = await openDialog({ multiple: false, directory: false, filters: [{ name: filterName, extensions: ["csv", "txt"] }] });
+      return typeof picked === "string" ? picked : null;
+    } catch (e) {
+      // eslint-disable-next-line @typescript-eslint/only-throw-error
+      throw toApiError(e);
+    }
+  },
+  /** The portfolio as it stands now (live value, P&L, weights, risk, value history). */
+  getPortfolio: () => call<PortfolioView>("get_portfolio"),
+  listHoldings: () => call<Holding[]>("list_holdings"),
+  addHolding: (lot: HoldingInput) => call<Holding>("add_holding", { lot }),
+  updateHolding: (id: number, lot: HoldingInput) => call<Holding>("update_holding", { id, lot }),
+  deleteHolding: (id: number) => call<null>("delete_holding", { id }),
+  /** Every lot of a CSV or none; a bad line is refused with its line and column. */
+  importHoldingsCsv: (text: string) => call<Holding[]>("import_holdings_csv", { text }),
+  getPortfolioSettings: () => call<PortfolioSettings>("get_portfolio_settings"),
+  setPortfolioSettings: (settings: PortfolioSettings) => call<PortfolioSettings>("set_portfolio_settings", { settings }),
   getAutostart: () => call<boolean>("get_autostart"),
   setAutostart: (enabled: boolean) => call<null>("set_autostart", { enabled }),
   onUiEvent: (handler: (event: UiEvent) => void): Promise<UnlistenFn> =>

@@ -21,6 +21,11 @@ changePct: number | null,
  */
 volume: number | null, 
 /**
+ * Volume against the usual volume of that time of day (1 = normal), of the finest
+ * interval that has a baseline; `null` until there is enough history.
+ */
+relVolume: number | null, 
+/**
  * Ms UTC of the last update.
  */
 updatedAt: number | null, };

@@ -2,7 +2,8 @@
 // merging, and the cap on bars kept. No canvas here, so all of it is unit-tested.
 import type { Candle } from "../bindings/Candle";
 
-export const BAR_CAP = 2000;
+/** Most bars a chart holds; paging back or live bars beyond it drop the far side. */
+export const BAR_CAP = 5000;
 /** How many bars of history to ask for when a symbol is opened. */
 export const HISTORY_LIMIT = 600;
 

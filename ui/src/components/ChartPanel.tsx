@@ -1,4 +1,6 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
+import { api } from "../api";
+import type { ApiError } from "../bindings/ApiError";
 import type { Interval } from "../bindings/Interval";
 import type { RuleRecord } from "../bindings/RuleRecord";
 import type { WatchRow } from "../bindings/WatchRow";
@@ -9,7 +11,7 @@ import { useI18n } from "../i18n/I18nProvider";
 import type { MessageKey } from "../i18n/messages";
 import type { LiveHub } from "../state/liveHub";
 import { INTERVALS } from "../state/ruleForm";
-import { rulePriceLines } from "../state/rulePriceLines";
+import { rulePriceLines, withLevel, type RulePriceLine } from "../state/rulePriceLines";
 import { symbolCode } from "../state/watchlist";
 import { SimTag } from "./SimTag";
 
@@ -22,6 +24,16 @@ const GROUP_LABEL: Record<IndicatorGroup, MessageKey> = {
   macd: "chart.macd",
   anomaly: "chart.anomaly",
 };
+
+/** A dragged rule line waiting for the user's word, being saved, saved, or refused. */
+interface LineMove {
+  symbol: string;
+  line: RulePriceLine;
+  from: number;
+  to: number;
+  state: "confirm" | "saving" | "done" | "error";
+  error?: ApiError;
+}
 
 export function ChartPanel({
   row,
@@ -36,12 +48,56 @@ export function ChartPanel({
   rules?: readonly RuleRecord[];
   onCreateAlert?: (symbol: string, price: number) => void;
 }) {
-  const { t, locale } = useI18n();
+  const { t, locale, errorText } = useI18n();
   const [interval, setIv] = useState<Interval>("1m");
   const [groups, setGroups] = useState<IndicatorGroup[]>(["ma"]);
   const [picked, setPicked] = useState<number | null>(null);
   const toggle = (g: IndicatorGroup) => setGroups((gs) => (gs.includes(g) ? gs.filter((x) => x !== g) : [...gs, g]));
-  const lines = symbol ? rulePriceLines(rules, symbol) : [];
+  // A rule saved from a dragged line shows its new level until the rules are reloaded.
+  const [saved, setSaved] = useState<{ rules: readonly RuleRecord[]; rec: RuleRecord } | null>(null);
+  const shownRules = saved && saved.rules === rules ? rules.map((r) => (r.id === saved.rec.id ? saved.rec : r)) : rules;
+  const baseLines = symbol ? rulePriceLines(shownRules, symbol) : [];
+  const [move, setMove] = useState<LineMove | null>(null);
+  const pendingMove = move && move.symbol === symbol ? move : null;
+  const lines = baseLines.map((l) =>
+    pendingMove && pendingMove.line.key === l.key && (pendingMove.state === "confirm" || pendingMove.state === "saving")
+      ? { ...l, price: pendingMove.to }
+      : l,
+  );
+  const lineFor = (key: string) => baseLines.find((l) => l.key === key);
+
+  const onMoveLine = (key: string, from: number, to: number) => {
+    const line = lineFor(key);
+    if (symbol && line) setMove({ symbol, line, from, to, state: "confirm" });
+  };
+  const saveMove = (m: LineMove) => {
+    const rec = shownRules.find((r) => r.id === m.line.ruleId);
+    if (!rec) {
+      setMove({ ...m, state: "error", error: { code: "not_found", message: "" } });
+      return;
+    }
+    let spec;
+    try {
+      spec = withLevel(rec.spec, m.line, m.to);
+    } catch (e) {
+      setMove({ ...m, state: "error", error: { code: "invalid_input", message: e instanceof Error ? e.message : String(e) } });
+      return;
+    }
+    setMove({ ...m, state: "saving" });
+    api.updateRule(rec.id, spec).then(
+      (updated) => {
+        setSaved({ rules, rec: updated });
+        setMove({ ...m, state: "done" });
+      },
+      (e: unknown) => setMove({ ...m, state: "error", error: e as ApiError }),
+    );
+  };
+  // The "saved" note goes away on its own.
+  useEffect(() => {
+    if (move?.state !== "done") return;
+    const timer = setTimeout(() => setMove((cur) => (cur === move ? null : cur)), 5000);
+    return () => clearTimeout(timer);
+  }, [move]);
   return (
     <section className="panel chart-panel" aria-labelledby="chart-title">
       <div className="panel-head chart-head">
@@ -76,6 +132,7 @@ export function ChartPanel({
             {t(GROUP_LABEL[g])}
           </label>
         ))}
+        {baseLines.length > 0 && <span className="hint">{t("chart.dragHint")}</span>}
         {onCreateAlert && symbol && (
           <span className="create-alert">
             {picked === null ? (
@@ -88,7 +145,56 @@ export function ChartPanel({
           </span>
         )}
       </div>
-      <CandleChart symbol={symbol} hub={hub} interval={interval} indicators={groups} priceLines={lines} onPickPrice={onCreateAlert ? setPicked : undefined} />
+      {pendingMove && (
+        <div
+          className={`line-move${pendingMove.state === "error" ? " error" : ""}`}
+          role={pendingMove.state === "error" ? "alert" : "status"}
+          data-testid="line-move"
+          data-state={pendingMove.state}
+        >
+          {pendingMove.state === "confirm" || pendingMove.state === "saving" ? (
+            <>
+              <span>
+                {t("chart.moveLine", {
+                  rule: pendingMove.line.title,
+                  from: formatPrice(locale, pendingMove.from),
+                  to: formatPrice(locale, pendingMove.to),
+                })}
+              </span>
+              <button
+                type="button"
+                className="btn small primary"
+                data-testid="line-move-save"
+                disabled={pendingMove.state === "saving"}
+                onClick={() => saveMove(pendingMove)}
+              >
+                {pendingMove.state === "saving" ? t("chart.moveSaving") : t("chart.moveSave")}
+              </button>
+              <button type="button" className="btn small" data-testid="line-move-cancel" disabled={pendingMove.state === "saving"} onClick={() => setMove(null)}>
+                {t("chart.moveCancel")}
+              </button>
+            </>
+          ) : pendingMove.state === "done" ? (
+            <span>{t("chart.moveDone", { rule: pendingMove.line.title, price: formatPrice(locale, pendingMove.to) })}</span>
+          ) : (
+            <>
+              <span>{t("chart.moveError", { message: pendingMove.error ? errorText(pendingMove.error) : "" })}</span>
+              <button type="button" className="btn small" data-testid="line-move-cancel" onClick={() => setMove(null)}>
+                {t("chart.moveCancel")}
+              </button>
+            </>
+          )}
+        </div>
+      )}
+      <CandleChart
+        symbol={symbol}
+        hub={hub}
+        interval={interval}
+        indicators={groups}
+        priceLines={lines}
+        onPickPrice={onCreateAlert ? setPicked : undefined}
+        onMoveLine={onMoveLine}
+      />
     </section>
   );
 }

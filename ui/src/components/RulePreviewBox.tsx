@@ -4,7 +4,7 @@ import type { ApiError } from "../bindings/ApiError";
 import type { RulePreview } from "../bindings/RulePreview";
 import { formatDateTime } from "../i18n/format";
 import { useI18n } from "../i18n/I18nProvider";
-import { buildRuleSpec, validateRuleForm, type RuleFormValues } from "../state/ruleForm";
+import type { RuleSpec } from "../bindings/RuleSpec";
 
 /** How long the form must stay still before the preview runs again. */
 export const PREVIEW_DEBOUNCE_MS = 600;
@@ -17,14 +17,13 @@ type State =
 
 /**
  * "This rule would have fired N times in the last 7 days": the engine replays stored
- * candles through the same series and rule code as live. Runs whenever the form holds a
- * valid rule, a moment after the user stops typing.
+ * candles through the same series and rule code as live. Runs whenever the editor holds a
+ * valid rule (`spec`; null while it does not), a moment after the user stops typing.
  */
-export function RulePreviewBox({ values, symbols }: { values: RuleFormValues; symbols: readonly string[] }) {
+export function RulePreviewBox({ spec }: { spec: RuleSpec | null }) {
   const { t, locale, errorText } = useI18n();
   const [state, setState] = useState<State>({ kind: "idle" });
-  const valid = validateRuleForm({ ...values, name: values.name.trim() === "" ? "preview" : values.name }, symbols).length === 0;
-  const key = valid ? JSON.stringify(buildRuleSpec({ ...values, name: values.name.trim() === "" ? "preview" : values.name })) : "";
+  const key = spec === null ? "" : JSON.stringify(spec);
 
   useEffect(() => {
     if (key === "") return;

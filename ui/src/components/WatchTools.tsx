@@ -106,6 +106,7 @@ export function WatchTools({
           <option value="symbol">{t("wl.sortSymbol")}</option>
           <option value="change">{t("wl.sortChange")}</option>
           <option value="volume">{t("wl.sortVolume")}</option>
+          <option value="rvol">{t("wl.sortRvol")}</option>
         </select>
       </div>
       <div className="search">

@@ -2,6 +2,10 @@
 // the zh-CN table must have exactly the same keys (the compiler checks the type, a test
 // checks the placeholders).
 
+import { marketEn, marketZh } from "./marketMessages";
+import { portfolioEn, portfolioZh } from "./portfolioMessages";
+import { ruleEn, ruleZh } from "./ruleMessages";
+
 export const en = {
   "app.name": "Tickwarden",
   "header.simulated": "Simulated market",
@@ -265,6 +269,26 @@ export const en = {
   "src.test": "Test connection",
   "src.testing": "Testing…",
   "src.error": "{message}",
+  "src.restUrl": "REST URL (blank: Binance's own)",
+  "src.wsUrl": "WebSocket URL (blank: Binance's own)",
+  "src.rec.title": "Open recording…",
+  "src.rec.hint": "Plays a candle CSV (Binance klines, Yahoo Date,Open,High,Low,Close,Adj Close,Volume, or date,open,high,low,close,volume) as if it were live. Its symbol is replay:<file name>.",
+  "src.rec.path": "CSV file",
+  "src.rec.pathPlaceholder": "/path/to/candles.csv",
+  "src.rec.browse": "Browse…",
+  "src.rec.filter": "Candle CSV",
+  "src.rec.speed": "Speed",
+  "src.rec.speedX": "{x}× real time",
+  "src.rec.speedMax": "As fast as possible",
+  "src.rec.play": "Play",
+  "src.rec.starting": "Starting…",
+  "src.rec.started": "Playing {symbol}: {bars} bars of {interval} ({format}) at {speed}.",
+  "src.rec.badLines": "{count} bad lines were skipped; the rest plays:",
+  "src.rec.badLine": "Line {line}, column {column} ({name}): {reason}",
+  "src.rec.moreBad": "… and {count} more (listed in the log).",
+  "src.rec.refusedAt": "The file cannot be played. The first bad line is line {line}, column {column} ({name}).",
+  "src.rec.needPath": "Choose a CSV file first.",
+  "src.rec.badSpeed": "The speed must be a number from 0 to 100000.",
   "set.title": "Settings",
   "set.appearance": "Appearance",
   "set.language": "Language",
@@ -285,6 +309,7 @@ export const en = {
   "set.stormMax": "Storm: max notifications",
   "set.stormWindow": "Storm: window (s)",
   "set.sounds": "Play a sound for",
+  "set.soundTry": "Play the {level} sound",
   "set.system": "System",
   "set.retention": "Keep 1m candles (days, 0 = forever)",
   "set.retentionOther": "Keep coarser candles (days, 0 = forever)",
@@ -297,6 +322,9 @@ export const en = {
   "set.save": "Save settings",
   "set.saved": "Settings saved.",
   "set.error": "Not saved. {message}",
+  ...ruleEn,
+  ...marketEn,
+  ...portfolioEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -564,6 +592,26 @@ export const zhCN: Messages = {
   "src.test": "测试连接",
   "src.testing": "测试中…",
   "src.error": "{message}",
+  "src.restUrl": "REST 地址（留空：币安官方）",
+  "src.wsUrl": "WebSocket 地址（留空：币安官方）",
+  "src.rec.title": "打开录制文件…",
+  "src.rec.hint": "把K线 CSV（币安 klines、雅虎 Date,Open,High,Low,Close,Adj Close,Volume，或 date,open,high,low,close,volume）当作实时行情回放。其代码为 replay:<文件名>。",
+  "src.rec.path": "CSV 文件",
+  "src.rec.pathPlaceholder": "/路径/candles.csv",
+  "src.rec.browse": "浏览…",
+  "src.rec.filter": "K线 CSV",
+  "src.rec.speed": "速度",
+  "src.rec.speedX": "{x} 倍速",
+  "src.rec.speedMax": "尽可能快",
+  "src.rec.play": "播放",
+  "src.rec.starting": "正在启动…",
+  "src.rec.started": "正在回放 {symbol}：{bars} 根 {interval} K线（{format}），速度 {speed}。",
+  "src.rec.badLines": "跳过了 {count} 行错误数据，其余照常回放：",
+  "src.rec.badLine": "第 {line} 行，第 {column} 列（{name}）：{reason}",
+  "src.rec.moreBad": "……另有 {count} 行（见日志）。",
+  "src.rec.refusedAt": "无法回放此文件。第一处错误在第 {line} 行，第 {column} 列（{name}）。",
+  "src.rec.needPath": "请先选择一个 CSV 文件。",
+  "src.rec.badSpeed": "速度须为 0 到 100000 之间的数字。",
   "set.title": "设置",
   "set.appearance": "外观",
   "set.language": "语言",
@@ -584,6 +632,7 @@ export const zhCN: Messages = {
   "set.stormMax": "合并阈值：通知数",
   "set.stormWindow": "合并窗口（秒）",
   "set.sounds": "以下级别播放声音",
+  "set.soundTry": "试听“{level}”级别的声音",
   "set.system": "系统",
   "set.retention": "保留 1 分钟K线（天，0 = 永久）",
   "set.retentionOther": "保留更长周期K线（天，0 = 永久）",
@@ -596,4 +645,7 @@ export const zhCN: Messages = {
   "set.save": "保存设置",
   "set.saved": "设置已保存。",
   "set.error": "未保存。{message}",
+  ...ruleZh,
+  ...marketZh,
+  ...portfolioZh,
 };

@@ -13,19 +13,20 @@ import type { Condition } from "../bindings/Condition";
 import type { EngineStatus } from "../bindings/EngineStatus";
 import type { LiveBatch } from "../bindings/LiveBatch";
 import type { Op } from "../bindings/Op";
+import type { Operand } from "../bindings/Operand";
 import type { Radar } from "../bindings/Radar";
 import type { RadarOiChange } from "../bindings/RadarOiChange";
 import type { RuleRecord } from "../bindings/RuleRecord";
 import type { RuleSpec } from "../bindings/RuleSpec";
 import type { UiEvent } from "../bindings/UiEvent";
 import type { WatchRow } from "../bindings/WatchRow";
+import { ALL_OPS, opKind, parseMetric } from "../state/ruleForm";
+import { mockPortfolio } from "./portfolio";
 
 /** Set on window while the mock is installed; the build checks dist/ never contains it. */
 export const MOCK_MARKER = "__TICKWARDEN_MOCK_BACKEND__";
 
 const MINUTE = 60_000;
-const METRICS = ["price", "change_pct", "volume", "volume_z"];
-const OPS: readonly Op[] = ["gt", "lt", "ge", "le", "crosses", "crosses_up", "crosses_down"];
 const LEVELS = ["low", "medium", "high", "critical"];
 const INTERVALS = ["1m", "5m", "15m", "1h", "4h", "1d"];
 
@@ -136,19 +137,28 @@ function validateCondition(c: Condition, path: string): string | null {
     }
     return null;
   }
-  if (!METRICS.includes(c.metric)) return `${path}.metric: unknown metric "${c.metric}"`;
-  if (!OPS.includes(c.op)) return `${path}.op: unknown operator "${c.op as string}"`;
-  if (c.value === undefined) return `${path}.value: this mock backend only knows comparisons with a value`;
-  if (typeof c.value === "number" ? !Number.isFinite(c.value) : !METRICS.includes(c.value.metric)) {
-    return `${path}.value: must be a finite number or a known metric`;
+  if (parseMetric(c.metric) === null) return `${path}.metric: unknown metric "${c.metric}"`;
+  if (!ALL_OPS.includes(c.op)) return `${path}.op: unknown operator "${c.op as string}"`;
+  const operandProblem = (o: Operand | undefined, field: string) =>
+    o === undefined
+      ? `${path}.${field}: ${c.op} needs a \`${field}\``
+      : (typeof o === "number" ? !Number.isFinite(o) : parseMetric(o.metric) === null)
+        ? `${path}.${field}: must be a finite number or a known metric`
+        : null;
+  const kind = opKind(c.op);
+  if (kind === "channel") return operandProblem(c.lower, "lower") ?? operandProblem(c.upper, "upper");
+  if (kind === "moving") {
+    if (typeof c.value !== "number" || c.value <= 0) return `${path}.value: must be a number above 0`;
+    if (c.bars === undefined || c.bars < 1 || c.bars > 500) return `${path}.bars: must be from 1 to 500`;
+    return null;
   }
-  return null;
+  return operandProblem(c.value, "value");
 }
 
 function validateSpec(spec: RuleSpec, known: Set<string>): string | null {
   if (spec.version < 1 || spec.version > 2) return `version: unsupported version ${spec.version}`;
   if (spec.name.trim() === "") return "name: must not be empty";
-  if (spec.name.length > 80) return "name: at most 80 characters";
+  if (spec.name.length > 120) return "name: must be at most 120 characters";
   const symbols = spec.target.symbols ?? [];
   if (symbols.length === 0 && !spec.target.watchlist && !spec.target.source) {
     return "target: give symbols, a watchlist or a source";
@@ -227,6 +237,14 @@ export function installMockBackend(options: MockOptions = {}): MockBackend {
   const failures = new Map<string, ApiError>();
   const calls: MockBackend["calls"] = [];
 
+  /** The last bar's volume against the mean of the 20 before it (the engine's is by time of day). */
+  const relVolumeOf = (s: SymState): number | null => {
+    const closed = s.candles.slice(-21, -1).map((c) => c.volume);
+    const mean = closed.reduce((a, b) => a + b, 0) / Math.max(closed.length, 1);
+    const last = s.candles[s.candles.length - 1];
+    return closed.length >= 20 && mean > 0 && last ? last.volume / mean : null;
+  };
+
   const rowOf = (s: SymState): WatchRow => {
     const last = s.candles[s.candles.length - 1];
     return {
@@ -236,6 +254,7 @@ export function installMockBackend(options: MockOptions = {}): MockBackend {
       price: s.price,
       changePct: ((s.price - s.ref24h) / s.ref24h) * 100,
       volume: last?.volume ?? null,
+      relVolume: relVolumeOf(s),
       updatedAt: now(),
     };
   };
@@ -486,6 +505,18 @@ export function installMockBackend(options: MockOptions = {}): MockBackend {
   const acked = new Map<number, number>();
   const resolved = new Map<number, number>();
 
+  // Holdings priced from the mock market; their `portfolio:` series may be rule targets.
+  const portfolio = mockPortfolio(
+    {
+      price: (s) => syms.get(s)?.price ?? null,
+      prevClose: (s) => syms.get(s)?.ref24h ?? null,
+      alertTimes: (s) => alerts.filter((x) => x.symbol === s).map((x) => x.firedAt),
+      now,
+    },
+    fail,
+  );
+  const ruleSymbols = () => new Set([...syms.keys(), ...portfolio.seriesSymbols()]);
+
   const ruleById = (id: unknown): RuleRecord => {
     const r = rules.find((x) => x.id === id);
     if (!r) throw fail("not_found", `rule ${String(id)} does not exist`);
@@ -508,6 +539,35 @@ export function installMockBackend(options: MockOptions = {}): MockBackend {
       const limit = Math.max(0, Math.min(5000, Number(a.limit) || 500));
       return s.candles.slice(-limit).map((c) => ({ ...c }));
     },
+    get_candles_before: (a) => {
+      const s = syms.get(a.symbol as string);
+      if (!s) throw fail("not_found", `unknown symbol "${String(a.symbol)}"`);
+      const before = Number(a.before);
+      const limit = Number(a.limit);
+      if (!Number.isFinite(before) || before <= 0) throw fail("invalid_input", `before: ${String(a.before)} is not a time (ms since 1970, UTC)`);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 5000) throw fail("invalid_input", `limit: ${String(a.limit)} bars; a page holds 1 to 5000`);
+      if (a.interval !== "1m") return [];
+      return s.candles.filter((c) => c.openTime < before).slice(-limit).map((c) => ({ ...c }));
+    },
+    get_sparklines: (a) => {
+      const symbols = a.symbols as string[];
+      const points = Number(a.points);
+      if (!Number.isInteger(points) || points < 2 || points > 500) throw fail("invalid_input", `points: ${String(a.points)}; a sparkline has 2 to 500 points`);
+      const step = ({ "1m": 1, "5m": 5, "15m": 15, "1h": 60, "4h": 240, "1d": 1440 } as Record<string, number>)[a.interval as string] ?? 1;
+      return [...new Set(symbols)].map((sym) => {
+        const s = syms.get(sym);
+        const closes: number[] = [];
+        let bucket = NaN;
+        // The close of each bar of `interval`: the last 1m close in it.
+        for (const c of s?.candles ?? []) {
+          const b = Math.floor(c.openTime / (step * MINUTE));
+          if (b === bucket) closes[closes.length - 1] = c.close;
+          else closes.push(c.close);
+          bucket = b;
+        }
+        return { symbol: sym, interval: a.interval, closes: closes.slice(-points) };
+      });
+    },
     subscribe_live: (a) => {
       const ch = a.onBatch as Channel<LiveBatch> | undefined;
       if (!ch || typeof ch !== "object") throw fail("invalid_input", "onBatch: a channel is required");
@@ -517,7 +577,7 @@ export function installMockBackend(options: MockOptions = {}): MockBackend {
     list_rules: () => rules.map((r) => structuredClone(r)),
     create_rule: (a) => {
       const spec = a.spec as RuleSpec;
-      const problem = validateSpec(spec, new Set(syms.keys()));
+      const problem = validateSpec(spec, ruleSymbols());
       if (problem) throw fail("invalid_rule", problem);
       const rec: RuleRecord = { id: nextRuleId++, spec: structuredClone(spec), createdAt: now() };
       rules = [...rules, rec];
@@ -528,6 +588,40 @@ export function installMockBackend(options: MockOptions = {}): MockBackend {
       r.spec = { ...r.spec, enabled: Boolean(a.enabled) };
       return structuredClone(r);
     },
+    update_rule: (a) => {
+      const r = ruleById(a.id);
+      const spec = a.spec as RuleSpec;
+      const problem = validateSpec(spec, new Set(syms.keys()));
+      if (problem) throw fail("invalid_rule", problem);
+      r.spec = structuredClone(spec);
+      void emitEvent({ kind: "rulesChanged" });
+      return structuredClone(r);
+    },
+    duplicate_rule: (a) => {
+      const r = ruleById(a.id);
+      const rec: RuleRecord = { id: nextRuleId++, spec: { ...structuredClone(r.spec), name: `${r.spec.name} (copy)`, enabled: false }, createdAt: now() };
+      rules = [...rules, rec];
+      return structuredClone(rec);
+    },
+    import_rules: (a) => {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(String(a.json));
+      } catch (e) {
+        throw fail("invalid_input", `not JSON: ${e instanceof Error ? e.message : "parse error"}`);
+      }
+      const list = Array.isArray(parsed) ? parsed : typeof parsed === "object" && parsed !== null && "rules" in parsed ? parsed.rules : [parsed];
+      if (!Array.isArray(list)) throw fail("invalid_input", "rules: must be a list of rules");
+      const specs = list as RuleSpec[];
+      for (const [i, spec] of specs.entries()) {
+        const problem = validateSpec(spec, new Set(syms.keys()));
+        if (problem) throw fail("invalid_input", `rules[${i}].${problem}`);
+      }
+      const recs = specs.map((spec) => ({ id: nextRuleId++, spec: structuredClone(spec), createdAt: now() }));
+      rules = [...rules, ...recs];
+      return structuredClone(recs);
+    },
+    export_rules: () => JSON.stringify({ version: 2, rules: rules.map((r) => r.spec) }, null, 2),
     delete_rule: (a) => {
       ruleById(a.id);
       rules = rules.filter((r) => r.id !== a.id);
@@ -637,6 +731,7 @@ export function installMockBackend(options: MockOptions = {}): MockBackend {
       return { total: alerts.length, byLevel: count((x) => x.level), byRule: count((x) => x.ruleName), bySymbol: count((x) => x.symbol), byHour };
     },
     export_alerts_csv: () => "id,symbol\n" + alerts.map((x) => `${x.id},${x.symbol}`).join("\n"),
+    ...portfolio.handlers,
     get_autostart: () => false,
     set_autostart: () => null,
     set_alerts_paused: (a) => {

@@ -20,7 +20,15 @@ describe("rule summaries", () => {
         { any: [{ metric: "price", op: "crosses_up" as const, value: { metric: "bb_upper" } }, { metric: "change_pct", op: "lt" as const, value: -2 }] },
       ],
     };
-    expect(summarizeCondition(cond, en, num)).toBe("Volume z-score > 3 and (Price crosses above bb_upper or Change % < -2)");
+    expect(summarizeCondition(cond, en, num)).toBe("Volume z-score > 3 and (Price crosses above Bollinger upper or Change % < -2)");
+  });
+
+  it("read channel and moving operators and metrics with a period, in both languages", () => {
+    const channel = { metric: "price", op: "inside_channel" as const, lower: { metric: "sma(50)" }, upper: 120 };
+    expect(summarizeCondition(channel, en, num)).toBe("Price inside [SMA(50), 120]");
+    const moving = { metric: "price", op: "moving_up_pct" as const, value: 5, bars: 10 };
+    expect(summarizeCondition(moving, en, num)).toBe("Price moves up by 5% within 10 bars");
+    expect(summarizeCondition(moving, zh, num)).toBe("价格 上涨 10 根K线内 5%");
   });
 
   it("name the targets", () => {

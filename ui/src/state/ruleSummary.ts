@@ -5,7 +5,7 @@ import type { Operand } from "../bindings/Operand";
 import type { Target } from "../bindings/Target";
 import type { Vars } from "../i18n/lang";
 import type { MessageKey } from "../i18n/messages";
-import { RULE_METRICS, RULE_OPS } from "./ruleForm";
+import { ALL_OPS, opKind, parseMetric } from "./ruleForm";
 import { symbolCode } from "./watchlist";
 
 type T = (key: MessageKey, vars?: Vars) => string;
@@ -14,10 +14,12 @@ function isComparison(c: Condition): c is Comparison {
   return "metric" in c;
 }
 
-function metricLabel(metric: string, t: T): string {
-  return (RULE_METRICS as readonly string[]).includes(metric)
-    ? t(`metric.${metric as (typeof RULE_METRICS)[number]}`)
-    : metric;
+/** A metric's name in words: "Price", "SMA(50)"; an unknown name as written. */
+export function metricLabel(metric: string, t: T): string {
+  const p = parseMetric(metric);
+  if (p === null) return metric;
+  if ("period" in p) return `${p.name.toUpperCase()}(${p.period})`;
+  return t(`metric.${p.name}`);
 }
 
 export function summarizeCondition(
@@ -26,17 +28,16 @@ export function summarizeCondition(
   formatNumber: (n: number) => string,
 ): string {
   if (isComparison(cond)) {
-    const op = (RULE_OPS as readonly string[]).includes(cond.op)
-      ? t(`op.${cond.op as (typeof RULE_OPS)[number]}`)
-      : cond.op.replace(/_/g, " ");
+    const op = ALL_OPS.includes(cond.op) ? t(`op.${cond.op}`) : cond.op.replace(/_/g, " ");
     const operand = (o: Operand | undefined): string =>
       o === undefined ? "?" : typeof o === "number" ? formatNumber(o) : metricLabel(o.metric, t);
     let rhs: string;
-    if (cond.lower !== undefined || cond.upper !== undefined) {
+    const kind = ALL_OPS.includes(cond.op) ? opKind(cond.op) : "compare";
+    if (kind === "channel" || cond.lower !== undefined || cond.upper !== undefined) {
       rhs = `[${operand(cond.lower)}, ${operand(cond.upper)}]`;
-    } else if (cond.bars !== undefined) {
+    } else if (kind === "moving" || cond.bars !== undefined) {
       const pct = cond.op.endsWith("_pct") ? "%" : "";
-      rhs = `${operand(cond.value)}${pct} / ${cond.bars} bars`;
+      rhs = t("re.sum.moving", { amount: `${operand(cond.value)}${pct}`, bars: cond.bars ?? "?" });
     } else {
       rhs = operand(cond.value);
     }

@@ -12,8 +12,14 @@ export interface RulesState {
   actionError: ApiError | null;
   /** Resolves with the stored rule; rejects with an ApiError (e.g. invalid_rule). */
   create: (spec: RuleSpec) => Promise<RuleRecord>;
+  /** Resolves with the stored rule; rejects with an ApiError. */
+  update: (id: number, spec: RuleSpec) => Promise<RuleRecord>;
   setEnabled: (id: number, enabled: boolean) => void;
   remove: (id: number) => void;
+  duplicate: (id: number) => void;
+  /** Resolves with the imported rules; rejects with an ApiError (nothing imported). */
+  importJson: (json: string) => Promise<RuleRecord[]>;
+  exportJson: () => Promise<string>;
 }
 
 export function useRules(): RulesState {
@@ -49,6 +55,32 @@ export function useRules(): RulesState {
     return rec;
   }, []);
 
+  const update = useCallback(async (id: number, spec: RuleSpec) => {
+    const rec = await api.updateRule(id, spec);
+    setRules((list) => upsertRule(list, rec));
+    return rec;
+  }, []);
+
+  const duplicate = useCallback((id: number) => {
+    setActionError(null);
+    api.duplicateRule(id).then(
+      (rec) => {
+        setRules((list) => upsertRule(list, rec));
+      },
+      (e: unknown) => {
+        setActionError(e as ApiError);
+      },
+    );
+  }, []);
+
+  const importJson = useCallback(async (json: string) => {
+    const recs = await api.importRules(json);
+    setRules((list) => recs.reduce(upsertRule, list));
+    return recs;
+  }, []);
+
+  const exportJson = useCallback(() => api.exportRules(), []);
+
   const setEnabled = useCallback((id: number, enabled: boolean) => {
     setActionError(null);
     api.setRuleEnabled(id, enabled).then(
@@ -73,5 +105,5 @@ export function useRules(): RulesState {
     );
   }, []);
 
-  return { rules, loadError, actionError, create, setEnabled, remove };
+  return { rules, loadError, actionError, create, update, setEnabled, remove, duplicate, importJson, exportJson };
 }

@@ -14,6 +14,7 @@ const row = (symbol: string, changePct: number | null, volume: number | null = n
   price: 1,
   changePct,
   volume,
+  relVolume: null,
   updatedAt: 1,
 });
 
@@ -72,7 +73,7 @@ describe("chart helpers", () => {
       },
     });
     expect(rulePriceLines([spec("a", true, ["x:A"]), spec("b", false, ["x:A"]), spec("c", true, ["x:B"])], "x:A")).toEqual([
-      { price: 101, title: "a" },
+      { price: 101, title: "a", ruleId: 1, path: [0], field: "value", key: "1:0:value" },
     ]);
   });
 });

@@ -2,7 +2,7 @@
 // of rows to render (the list is virtualised so hundreds of rows stay smooth).
 import type { WatchRow } from "../bindings/WatchRow";
 
-export type SortKey = "manual" | "symbol" | "change" | "volume";
+export type SortKey = "manual" | "symbol" | "change" | "volume" | "rvol";
 
 /** Rows for `symbols` in that order; symbols without live data get an empty row. */
 export function rowsFor(symbols: readonly string[], bySymbol: ReadonlyMap<string, WatchRow>): WatchRow[] {
@@ -15,6 +15,7 @@ export function rowsFor(symbols: readonly string[], bySymbol: ReadonlyMap<string
         price: null,
         changePct: null,
         volume: null,
+        relVolume: null,
         updatedAt: null,
       },
   );
@@ -26,6 +27,7 @@ export function sortRows(rows: readonly WatchRow[], key: SortKey): WatchRow[] {
   if (key === "symbol") out.sort((a, b) => a.symbol.localeCompare(b.symbol));
   else if (key === "change") out.sort((a, b) => num(b.changePct) - num(a.changePct));
   else if (key === "volume") out.sort((a, b) => num(b.volume) - num(a.volume));
+  else if (key === "rvol") out.sort((a, b) => num(b.relVolume) - num(a.relVolume));
   return out;
 }
 

@@ -4,7 +4,7 @@ import type { Candle } from "../bindings/Candle";
 import type { WatchRow } from "../bindings/WatchRow";
 
 export function row(symbol: string, price: number | null, updatedAt: number | null = 1000, extra: Partial<WatchRow> = {}): WatchRow {
-  return { symbol, name: symbol, simulated: symbol.startsWith("demo:"), price, changePct: 0, volume: 1, updatedAt, ...extra };
+  return { symbol, name: symbol, simulated: symbol.startsWith("demo:"), price, changePct: 0, volume: 1, relVolume: null, updatedAt, ...extra };
 }
 
 export function candle(openTimeMs: number, close: number, extra: Partial<Candle> = {}): Candle {

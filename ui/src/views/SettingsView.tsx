@@ -7,6 +7,7 @@ import type { UiSettings } from "../bindings/UiSettings";
 import { useI18n } from "../i18n/I18nProvider";
 import { LANG_LABELS, isLang } from "../i18n/lang";
 import { LEVELS } from "../state/ruleForm";
+import { appSoundPlayer } from "../sound/alertSound";
 import { applyAppearance, hhmmToMin, minToHhmm } from "./settingsModel";
 
 /** Days kept per coarser interval (0 = forever); labels are interval names, the same in
@@ -143,8 +144,18 @@ export function SettingsView() {
             <legend>{t("set.sounds")}</legend>
             {LEVELS.map((l) => (
               <label key={l} className="check">
-                <input type="checkbox" checked={delivery.soundLevels.includes(l)} onChange={() => toggleSound(l)} />
+                <input type="checkbox" data-testid={`set-sound-${l}`} checked={delivery.soundLevels.includes(l)} onChange={() => toggleSound(l)} />
                 {t(`level.${l}`)}
+                <button
+                  type="button"
+                  className="btn small"
+                  data-testid={`set-sound-try-${l}`}
+                  aria-label={t("set.soundTry", { level: t(`level.${l}`) })}
+                  title={t("set.soundTry", { level: t(`level.${l}`) })}
+                  onClick={() => appSoundPlayer().play(l)}
+                >
+                  ▶
+                </button>
               </label>
             ))}
           </fieldset>

@@ -4,9 +4,114 @@ import type { ApiError } from "../bindings/ApiError";
 import type { BinanceSettings } from "../bindings/BinanceSettings";
 import type { BinanceVenueSettings } from "../bindings/BinanceVenueSettings";
 import type { ConnectionTest } from "../bindings/ConnectionTest";
+import type { ReplayStarted } from "../bindings/ReplayStarted";
 import { useI18n } from "../i18n/I18nProvider";
+import { badLineText, recordingRequest, refusedAt, REPLAY_SPEEDS, speedLabel, startedText, urlSetting, VENUE_DEFAULTS, VENUE_SOURCE, type VenueKey } from "./sourcesModel";
 
 const TUSHARE = "tushare";
+
+/** The answer of a "Test connection", in words: a summary and one line per check. */
+function TestResult({ test, testId }: { test: ConnectionTest; testId: string }) {
+  return (
+    <div className={test.ok ? "form-ok" : "form-error"} data-testid={testId} role="status">
+      <p>{test.summary}</p>
+      <ul>
+        {test.checks.map((c) => (
+          <li key={c.name}>
+            {c.ok ? "✓" : "✗"} {c.name}: {c.detail}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** "Open recording…": a candle CSV played in the running engine as replay:NAME. */
+function RecordingPanel() {
+  const { t, errorText } = useI18n();
+  const [path, setPath] = useState("");
+  const [speed, setSpeed] = useState<number>(60);
+  const [state, setState] = useState<
+    { kind: "idle" } | { kind: "running" } | { kind: "done"; started: ReplayStarted } | { kind: "error"; text: string; at: ReturnType<typeof refusedAt> }
+  >({ kind: "idle" });
+
+  const browse = () => {
+    api.chooseRecording(t("src.rec.filter")).then(
+      (p) => {
+        if (p !== null) setPath(p);
+      },
+      (e: unknown) => setState({ kind: "error", text: errorText(e as ApiError), at: null }),
+    );
+  };
+  const play = () => {
+    const req = recordingRequest(path, speed);
+    if (!req.ok) {
+      setState({ kind: "error", text: t(req.problem), at: null });
+      return;
+    }
+    setState({ kind: "running" });
+    api.openRecording(req.path, req.speed).then(
+      (started) => setState({ kind: "done", started }),
+      (e: unknown) => {
+        const text = errorText(e as ApiError);
+        setState({ kind: "error", text, at: refusedAt(text) });
+      },
+    );
+  };
+
+  return (
+    <section className="panel form-panel" data-testid="src-recording">
+      <h2>{t("src.rec.title")}</h2>
+      <p className="hint">{t("src.rec.hint")}</p>
+      <div className="row">
+        <label className="field grow">
+          <span>{t("src.rec.path")}</span>
+          <input type="text" data-testid="src-rec-path" value={path} placeholder={t("src.rec.pathPlaceholder")} onChange={(e) => setPath(e.target.value)} />
+        </label>
+        <button type="button" className="btn" data-testid="src-rec-browse" onClick={browse}>
+          {t("src.rec.browse")}
+        </button>
+      </div>
+      <div className="row">
+        <label className="field">
+          <span>{t("src.rec.speed")}</span>
+          <select data-testid="src-rec-speed" value={speed} onChange={(e) => setSpeed(Number(e.target.value))}>
+            {REPLAY_SPEEDS.map((x) => (
+              <option key={x} value={x}>
+                {speedLabel(x, t)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" className="btn primary" data-testid="src-rec-play" disabled={state.kind === "running"} onClick={play}>
+          {state.kind === "running" ? t("src.rec.starting") : t("src.rec.play")}
+        </button>
+      </div>
+      {state.kind === "done" && (
+        <div className="form-ok" role="status" data-testid="src-rec-result">
+          <p>{startedText(state.started, t)}</p>
+          {state.started.badTotal > 0 && (
+            <>
+              <p>{t("src.rec.badLines", { count: state.started.badTotal })}</p>
+              <ul data-testid="src-rec-bad">
+                {state.started.badRows.map((b) => (
+                  <li key={`${b.line}:${b.column}`}>{badLineText(b, t)}</li>
+                ))}
+              </ul>
+              {state.started.badTotal > state.started.badRows.length && <p>{t("src.rec.moreBad", { count: state.started.badTotal - state.started.badRows.length })}</p>}
+            </>
+          )}
+        </div>
+      )}
+      {state.kind === "error" && (
+        <div className="form-error" role="alert" data-testid="src-rec-error">
+          {state.at && <p>{t("src.rec.refusedAt", { line: state.at.line, column: state.at.column, name: state.at.name })}</p>}
+          <p>{state.text}</p>
+        </div>
+      )}
+    </section>
+  );
+}
 
 /** Feeds on/off with their settings, and tokens that go to the keyring and never come back. */
 export function SourcesView() {
@@ -16,6 +121,7 @@ export function SourcesView() {
   const [token, setToken] = useState("");
   const [test, setTest] = useState<ConnectionTest | "running" | null>(null);
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
+  const [venueTests, setVenueTests] = useState<Partial<Record<VenueKey, ConnectionTest | "running">>>({});
 
   useEffect(() => {
     let active = true;
@@ -27,8 +133,19 @@ export function SourcesView() {
   }, [errorText]);
 
   const fail = (e: unknown) => setNote({ ok: false, text: t("src.error", { message: errorText(e as ApiError) }) });
-  const venue = (key: "usdm" | "spot", v: BinanceVenueSettings) => {
+  const venue = (key: VenueKey, v: BinanceVenueSettings) => {
     const set = (p: Partial<BinanceVenueSettings>) => binance && setBinance({ ...binance, [key]: { ...v, ...p } });
+    const vt = venueTests[key];
+    const testVenue = () => {
+      setVenueTests((m) => ({ ...m, [key]: "running" }));
+      api.testBinanceConnection(VENUE_SOURCE[key], v).then(
+        (res) => setVenueTests((m) => ({ ...m, [key]: res })),
+        (e: unknown) => {
+          setVenueTests((m) => ({ ...m, [key]: undefined }));
+          fail(e);
+        },
+      );
+    };
     return (
       <fieldset key={key} className="venue" data-testid={`src-${key}`}>
         <legend>{t(key === "usdm" ? "src.binanceUsdm" : "src.binanceSpot")}</legend>
@@ -49,6 +166,30 @@ export function SourcesView() {
             <input type="number" min={1} max={400} value={v.topN} onChange={(e) => set({ topN: Number(e.target.value) })} />
           </label>
         )}
+        <label className="field">
+          <span>{t("src.restUrl")}</span>
+          <input
+            type="url"
+            data-testid={`src-${key}-rest`}
+            value={v.restUrl ?? ""}
+            placeholder={VENUE_DEFAULTS[key].rest}
+            onChange={(e) => set({ restUrl: urlSetting(e.target.value) })}
+          />
+        </label>
+        <label className="field">
+          <span>{t("src.wsUrl")}</span>
+          <input
+            type="url"
+            data-testid={`src-${key}-ws`}
+            value={v.wsUrl ?? ""}
+            placeholder={VENUE_DEFAULTS[key].ws}
+            onChange={(e) => set({ wsUrl: urlSetting(e.target.value) })}
+          />
+        </label>
+        <button type="button" className="btn" data-testid={`src-${key}-test`} disabled={vt === "running"} onClick={testVenue}>
+          {vt === "running" ? t("src.testing") : t("src.test")}
+        </button>
+        {vt !== undefined && vt !== "running" && <TestResult test={vt} testId={`src-${key}-test-result`} />}
       </fieldset>
     );
   };
@@ -122,19 +263,9 @@ export function SourcesView() {
             {test === "running" ? t("src.testing") : t("src.test")}
           </button>
         </div>
-        {test !== null && test !== "running" && (
-          <div className={test.ok ? "form-ok" : "form-error"} data-testid="src-test-result">
-            <p>{test.summary}</p>
-            <ul>
-              {test.checks.map((c) => (
-                <li key={c.name}>
-                  {c.ok ? "✓" : "✗"} {c.name}: {c.detail}
-                </li>
-              ))}
-            </ul>
-          </div>
-        )}
+        {test !== null && test !== "running" && <TestResult test={test} testId="src-test-result" />}
       </section>
+      <RecordingPanel />
       {note && (
         <p className={note.ok ? "form-ok" : "form-error"} role={note.ok ? "status" : "alert"}>
           {note.text}

@@ -38,6 +38,16 @@ pub enum MetricKey {
     NetInflow,
     OpenInterest,
     OiChangePct,
+    PnlDay,
+    PnlDayPct,
+    PnlTotal,
+    PnlTotalPct,
+    DrawdownPct,
+    WeightPct,
+    VolatilityPct,
+    Var95Pct,
+    Var99Pct,
+    Alerts1h,
     Sma(u16),
     Ema(u16),
 }
@@ -47,7 +57,7 @@ pub const MAX_PERIOD: u16 = 1000;
 
 impl MetricKey {
     /// Every metric without a parameter, in a fixed order (their slots in [`Metrics`]).
-    pub const SCALARS: [MetricKey; 31] = [
+    pub const SCALARS: [MetricKey; 41] = [
         MetricKey::Price,
         MetricKey::ChangePct,
         MetricKey::Volume,
@@ -79,6 +89,16 @@ impl MetricKey {
         MetricKey::NetInflow,
         MetricKey::OpenInterest,
         MetricKey::OiChangePct,
+        MetricKey::PnlDay,
+        MetricKey::PnlDayPct,
+        MetricKey::PnlTotal,
+        MetricKey::PnlTotalPct,
+        MetricKey::DrawdownPct,
+        MetricKey::WeightPct,
+        MetricKey::VolatilityPct,
+        MetricKey::Var95Pct,
+        MetricKey::Var99Pct,
+        MetricKey::Alerts1h,
     ];
     pub const COUNT: usize = Self::SCALARS.len();
 
@@ -119,6 +139,21 @@ impl MetricKey {
             // over the `change_pct` look-back.
             MetricKey::OpenInterest => "open_interest",
             MetricKey::OiChangePct => "oi_change_pct",
+            // The portfolio (symbols `portfolio:total` and `portfolio:<held symbol>`), in the
+            // account currency: `price` is the value, `change_pct` the day's P&L in %.
+            // Day and total P&L, drawdown below the peak value (%, ≥ 0), the position's share
+            // of the gross value (%), annualised volatility of daily returns (%), one-day
+            // value at risk (%, historical), and alerts on the holding in the last hour.
+            MetricKey::PnlDay => "pnl_day",
+            MetricKey::PnlDayPct => "pnl_day_pct",
+            MetricKey::PnlTotal => "pnl_total",
+            MetricKey::PnlTotalPct => "pnl_total_pct",
+            MetricKey::DrawdownPct => "drawdown_pct",
+            MetricKey::WeightPct => "weight_pct",
+            MetricKey::VolatilityPct => "volatility_pct",
+            MetricKey::Var95Pct => "var95_pct",
+            MetricKey::Var99Pct => "var99_pct",
+            MetricKey::Alerts1h => "alerts_1h",
             MetricKey::Sma(_) | MetricKey::Ema(_) => return None,
         })
     }

@@ -1,7 +1,7 @@
 //! The contract between the engine and the UI. These types are exported to TypeScript
 //! (`ui/src/bindings/`) by the `bindings` test; never copy them by hand.
 
-use crate::alert::Alert;
+use crate::alert::{Alert, Level};
 use crate::market::{Candle, Interval};
 use crate::rule::RuleSpec;
 use serde::{Deserialize, Serialize};
@@ -21,6 +21,10 @@ pub struct WatchRow {
     pub change_pct: Option<f64>,
     /// Volume of the current 1m bar.
     pub volume: Option<f64>,
+    /// Volume against the usual volume of that time of day (1 = normal), of the finest
+    /// interval that has a baseline; `null` until there is enough history.
+    #[serde(default)]
+    pub rel_volume: Option<f64>,
     /// Ms UTC of the last update.
     #[ts(type = "number | null")]
     pub updated_at: Option<i64>,
@@ -148,9 +152,34 @@ impl ApiError {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum UiEvent {
-    Alert { alert: Alert },
-    AlertsPaused { paused: bool },
+    Alert {
+        alert: Alert,
+    },
+    AlertsPaused {
+        paused: bool,
+    },
     RulesChanged,
+    /// A notification as shown (or held back), with whether the UI plays the level's sound.
+    Notice {
+        notice: NoticeEvent,
+    },
+}
+
+/// A notification the alert stage shows (or would show, with OS notifications off): one
+/// alert, a storm group, a digest after quiet hours or a pause, or a paused rule. `sound` is
+/// the engine's whole decision: the rule's `sound` channel is on, the level plays a sound in
+/// the delivery settings, and notifications are not held (quiet hours, pause).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NoticeEvent {
+    pub title: String,
+    pub body: String,
+    pub level: Level,
+    pub sound: bool,
+    /// How many alerts it stands for (1, or a group / digest; 0 for a paused rule).
+    pub alerts: u32,
+    /// False when the rule asked for a sound only (no OS notification).
+    pub notified: bool,
 }
 
 /// The Binance data sources as the user set them: stored in SQLite and read when the
@@ -280,4 +309,36 @@ pub struct RadarMover {
     pub value: f64,
     #[ts(type = "number")]
     pub at: i64,
+}
+
+/// A recording opened from the window ("Open recording…"): what is now playing.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReplayStarted {
+    /// `replay:<file stem>`, as `tickwarden headless --replay` names it.
+    pub symbol: String,
+    /// The format found in the file, in words ("Binance klines (no header)", …).
+    pub format: String,
+    pub interval: Interval,
+    /// Bars that will be played.
+    pub bars: u32,
+    /// Times faster than real time (0: as fast as the engine takes them).
+    pub speed: f64,
+    /// Lines that were skipped (the rest still plays), the first 100.
+    pub bad_rows: Vec<BadLine>,
+    /// How many lines were skipped in all.
+    pub bad_total: u32,
+}
+
+/// A line of a recording that could not be read.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BadLine {
+    /// 1-based line in the file.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+    /// The column's name from the header.
+    pub column_name: String,
+    pub reason: String,
 }

@@ -2,11 +2,13 @@
 //! injected clock and the IPC contract. Nothing here does I/O or knows about Tauri.
 
 pub mod alert;
+pub mod backtest;
 pub mod clock;
 pub mod delivery;
 pub mod history;
 pub mod ipc;
 pub mod market;
+pub mod portfolio;
 pub mod rule;
 pub mod sensitive;
 pub mod ui;

@@ -27,6 +27,17 @@ pub struct SymbolMatch {
     pub simulated: bool,
 }
 
+/// Recent closes of one symbol for a watchlist row's sparkline, oldest first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Sparkline {
+    pub symbol: String,
+    /// The interval the closes are of: the one asked for, or `1d` when that had too few bars
+    /// (a source with daily bars only).
+    pub interval: crate::market::Interval,
+    pub closes: Vec<f64>,
+}
+
 /// Indicator values over the bars of one chart, computed by the same series code the rules
 /// read: `values[i]` belongs to `times[i]`; `null` while the indicator warms up.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]

@@ -4,19 +4,27 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use ts_rs::TS;
+use tw_core::backtest::{
+    Direction, EquityPoint, ExitReason, RuleBacktestReport, RuleBacktestRequest,
+    RuleBacktestSummary, RuleFire, StrategyBacktestRequest, StrategyMode, StrategyReport,
+    StrategySpec, TradeRecord,
+};
 use tw_core::delivery::{DeliverySettings, QuietHours, WebhookConfig, WebhookKind};
 use tw_core::history::{AlertEntry, AlertQuery, AlertStats, AlertStatus, KeyCount};
 use tw_core::ipc::{
     ApiError, BinanceSettings, EngineStatus, ErrorCode, FeedHealth, FeedState, LiveBatch,
-    NotifierStatus, Radar, RadarAnomaly, RadarMover, RadarOiChange, RuleRecord, StorageStatus,
-    UiEvent, WatchRow,
+    NotifierStatus, Radar, RadarAnomaly, RadarMover, RadarOiChange, ReplayStarted, RuleRecord,
+    StorageStatus, UiEvent, WatchRow,
+};
+use tw_core::portfolio::{
+    Holding, HoldingInput, PortfolioRisk, PortfolioSettings, PortfolioView, PositionRow, ValuePoint,
 };
 use tw_core::rule::{
     Comparison, Condition, Frequency, FrequencyMode, Op, Operand, RuleSpec, Target,
 };
 use tw_core::ui::{
     ConnectionCheck, ConnectionTest, IndicatorLine, IndicatorSeries, PreviewHit, RulePreview,
-    SymbolMatch, UiSettings, WatchlistInfo,
+    Sparkline, SymbolMatch, UiSettings, WatchlistInfo,
 };
 use tw_core::{Alert, Candle, Interval, Level};
 
@@ -25,6 +33,25 @@ fn export_all(dir: &Path) {
         ($($t:ty),* $(,)?) => { $( <$t>::export_all_to(dir).expect(stringify!($t)); )* };
     }
     export!(
+        Direction,
+        EquityPoint,
+        ExitReason,
+        RuleBacktestReport,
+        RuleBacktestRequest,
+        RuleBacktestSummary,
+        RuleFire,
+        StrategyBacktestRequest,
+        StrategyMode,
+        StrategyReport,
+        StrategySpec,
+        TradeRecord,
+        Holding,
+        HoldingInput,
+        PortfolioRisk,
+        PortfolioSettings,
+        PortfolioView,
+        PositionRow,
+        ValuePoint,
         ApiError,
         BinanceSettings,
         EngineStatus,
@@ -37,6 +64,7 @@ fn export_all(dir: &Path) {
         RadarAnomaly,
         RadarMover,
         RadarOiChange,
+        ReplayStarted,
         RuleRecord,
         StorageStatus,
         UiEvent,
@@ -68,6 +96,7 @@ fn export_all(dir: &Path) {
         IndicatorSeries,
         PreviewHit,
         RulePreview,
+        Sparkline,
         SymbolMatch,
         UiSettings,
         WatchlistInfo,

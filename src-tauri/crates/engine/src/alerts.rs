@@ -4,7 +4,6 @@
 
 use crate::storm::{Gate, Notice};
 use crate::webhook::{self, Message, RetryPolicy, WebhookWorker};
-use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -28,15 +27,7 @@ pub enum AlertMsg {
 
 /// A notification as shown (or that would be shown, with OS notifications off): for the UI,
 /// which also plays the level's sound when `sound` is set.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct NoticeEvent {
-    pub title: String,
-    pub body: String,
-    pub level: Level,
-    pub sound: bool,
-    /// How many alerts it stands for (1, or a group / digest).
-    pub alerts: usize,
-}
+pub use tw_core::ipc::NoticeEvent;
 
 pub struct Dispatcher {
     pub store: Store,
@@ -85,6 +76,15 @@ impl Dispatcher {
         let _guard = self.clock.register();
         let mut in_flight = tokio::task::JoinSet::new();
         let mut gate = Gate::new(self.settings.clone());
+        match self.store.held_notices().await {
+            Ok(Some(json)) => {
+                if let Err(e) = gate.restore_held(&json) {
+                    tracing::warn!("held notifications from before the restart unreadable: {e}");
+                }
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!("held notifications from before the restart not read: {e}"),
+        }
         let mut hooks = self.start_webhooks().await;
         loop {
             let now = self.clock.now_ms();
@@ -100,6 +100,7 @@ impl Dispatcher {
                         self.show(n, &mut in_flight);
                     }
                     while in_flight.try_join_next().is_some() {}
+                    self.save_held(&mut gate).await;
                     self.retry_unsaved().await;
                     continue;
                 }
@@ -125,6 +126,7 @@ impl Dispatcher {
                         .await;
                 }
                 while in_flight.try_join_next().is_some() {}
+                self.save_held(&mut gate).await;
             }
             self.retry_unsaved().await;
             let Some(msg) = next else { continue };
@@ -161,11 +163,22 @@ impl Dispatcher {
                         self.show(n, &mut in_flight);
                     }
                     while in_flight.join_next().await.is_some() {}
+                    self.save_held(&mut gate).await;
                     let _ = ack.send(());
                 }
             }
         }
         while in_flight.join_next().await.is_some() {}
+    }
+
+    /// Keeps the held digest in the store, so a restart still shows it.
+    async fn save_held(&self, gate: &mut Gate) {
+        if let Some(digest) = gate.take_held_change() {
+            let now = self.clock.now_ms();
+            if let Err(e) = self.store.save_held_notices(digest.as_deref(), now).await {
+                tracing::warn!("held notifications not saved: {e}");
+            }
+        }
     }
 
     async fn start_webhooks(&self) -> HashMap<String, Hook> {
@@ -219,6 +232,11 @@ impl Dispatcher {
         self.show_with(n, false, in_flight)
     }
 
+    /// Whether the UI plays a sound: the rule asked for one and its level has one.
+    fn plays(&self, rule_wants: bool, level: Level) -> bool {
+        rule_wants && self.settings.sound_levels.contains(&level)
+    }
+
     fn show_with(&self, n: Notice, sound: bool, in_flight: &mut tokio::task::JoinSet<()>) {
         let level = n.level();
         let note = Notification {
@@ -235,8 +253,9 @@ impl Dispatcher {
             title: note.summary.clone(),
             body: note.body.clone(),
             level,
-            sound: sound && self.settings.sound_levels.contains(&level),
-            alerts,
+            sound: self.plays(sound, level),
+            alerts: u32::try_from(alerts).unwrap_or(u32::MAX),
+            notified: true,
         });
         let Some(notifier) = &self.notifier else {
             return;
@@ -288,7 +307,19 @@ impl Dispatcher {
         let notices = if f.channels.notification {
             gate.offer(&alert, now, paused)
         } else {
-            gate.tick(now, paused)
+            let out = gate.tick(now, paused);
+            // A sound without a notification: held like one in quiet hours and pauses.
+            if self.plays(f.channels.sound, alert.level) && !gate.holds(&alert, paused) {
+                let _ = self.notices.send(NoticeEvent {
+                    title: summary(&alert),
+                    body: alert.message.clone(),
+                    level: alert.level,
+                    sound: true,
+                    alerts: 1,
+                    notified: false,
+                });
+            }
+            out
         };
         for n in notices {
             let sound = f.channels.sound && matches!(&n, Notice::One(_));

@@ -6,6 +6,7 @@ use crate::engine::EngineHandle;
 use crate::error::EngineError;
 use std::time::Duration;
 use tw_core::ipc::{BinanceSettings, BinanceUniverse, BinanceVenueSettings};
+use tw_core::ui::{ConnectionCheck, ConnectionTest};
 use tw_core::Symbol;
 use tw_feeds::binance::{BinanceConfig, Universe, Venue};
 use tw_store::Store;
@@ -150,6 +151,56 @@ impl EngineHandle {
                 .map_err(EngineError::InvalidInput)?;
         }
         self.reload_rules().await
+    }
+
+    /// "Test connection" of a Binance venue (`binance-usdm` or `binance-spot`), with the
+    /// given venue settings (the form's, not saved yet) or the saved ones. Endpoints are
+    /// chosen as the feed chooses them: the environment variable, the setting, Binance's own.
+    pub async fn test_binance_connection(
+        &self,
+        source: &str,
+        settings: Option<BinanceVenueSettings>,
+    ) -> Result<ConnectionTest, EngineError> {
+        let venue = Venue::parse(source).ok_or_else(|| {
+            EngineError::InvalidInput(format!(
+                "{source:?} is not a Binance source (binance-usdm or binance-spot)"
+            ))
+        })?;
+        let v = match settings {
+            Some(v) => v,
+            None => {
+                let s = self.binance_settings().await?;
+                match venue {
+                    Venue::UsdM => s.usdm,
+                    Venue::Spot => s.spot,
+                }
+            }
+        };
+        let key = match venue {
+            Venue::UsdM => "usdm",
+            Venue::Spot => "spot",
+        };
+        let mut check = BinanceSettings::default();
+        match venue {
+            Venue::UsdM => check.usdm = v.clone(),
+            Venue::Spot => check.spot = v.clone(),
+        }
+        validate_binance_settings(&check)
+            .map_err(|e| EngineError::InvalidInput(e.replacen(&format!("{key}."), "", 1)))?;
+        let p = tw_feeds::binance::probe(&venue_config(venue, &v)).await;
+        Ok(ConnectionTest {
+            ok: p.ok,
+            summary: p.summary,
+            checks: p
+                .checks
+                .into_iter()
+                .map(|c| ConnectionCheck {
+                    name: c.name,
+                    ok: c.ok,
+                    detail: c.detail,
+                })
+                .collect(),
+        })
     }
 
     fn binance_watchers(&self, symbol: &Symbol) -> Vec<tw_feeds::binance::FeedControl> {

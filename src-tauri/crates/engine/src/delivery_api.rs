@@ -76,7 +76,7 @@ pub fn validate_settings(s: &DeliverySettings) -> Result<(), EngineError> {
     Ok(())
 }
 
-fn breaker(s: &DeliverySettings) -> BreakerConfig {
+pub(crate) fn breaker(s: &DeliverySettings) -> BreakerConfig {
     BreakerConfig {
         window_ms: i64::from(s.breaker_window_s) * 1000,
         max: s.breaker_max,

@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{broadcast, mpsc, oneshot};
 use tokio::task::JoinHandle;
+use tw_analytics::portfolio::PortfolioBook;
 use tw_analytics::rules::{compile, metrics_of, WatchlistMap};
 use tw_analytics::{MetricKey, SeriesBook, SeriesConfig};
 use tw_core::ipc::{
@@ -44,7 +45,12 @@ pub(crate) struct Shared {
     /// `sma(n)`/`ema(n)` the loaded rules name, when they changed since the series stage
     /// last looked.
     tracked: Mutex<Option<Vec<MetricKey>>>,
-    feeds: Vec<HealthCell>,
+    /// Health of every running feed (recordings opened from the window are added).
+    pub(crate) feeds: Mutex<Vec<HealthCell>>,
+    /// Where feeds hand over their events; kept so a source can start while running.
+    pub(crate) market_tx: mpsc::Sender<MarketEvent>,
+    /// Recordings opened from the window, by symbol, while they play.
+    pub(crate) replays: Mutex<HashMap<String, JoinHandle<()>>>,
     alerts: broadcast::Sender<Alert>,
     paused: Arc<AtomicBool>,
     notifier_status: Arc<Mutex<NotifierStatus>>,
@@ -58,6 +64,8 @@ pub(crate) struct Shared {
     data_dir: PathBuf,
     /// Binance feeds that follow the default watchlist.
     pub(crate) binance_watch: Vec<sources::BinanceWatch>,
+    /// The user's holdings, priced by the series stage (see `portfolio_api.rs`).
+    pub(crate) portfolio: Mutex<PortfolioBook>,
     tasks: Mutex<Vec<JoinHandle<()>>>,
     feed_tasks: Mutex<Vec<JoinHandle<()>>>,
 }
@@ -134,7 +142,6 @@ impl Engine {
         if let Some((path, r)) = &cfg.replay {
             started.push(sources::start_replay(path, r, env()).await?);
         }
-        drop(market_tx);
         let mut feeds = Vec::new();
         let mut feed_tasks = Vec::new();
         let mut names = HashMap::new();
@@ -152,7 +159,9 @@ impl Engine {
             live: LiveState::new(names),
             radar: RadarState::new(),
             tracked: Mutex::new(None),
-            feeds,
+            feeds: Mutex::new(feeds),
+            market_tx,
+            replays: Mutex::new(HashMap::new()),
             alerts: alerts_tx.clone(),
             paused: paused.clone(),
             notifier_status: notifier_status.clone(),
@@ -163,12 +172,14 @@ impl Engine {
             alert_ctl: alert_tx.clone(),
             data_dir: cfg.data_dir.clone(),
             binance_watch,
+            portfolio: Mutex::new(PortfolioBook::empty()),
             tasks: Mutex::new(Vec::new()),
             feed_tasks: Mutex::new(feed_tasks),
         });
         let handle = EngineHandle(shared.clone());
         handle.reload_rules().await?;
         handle.apply_breaker(&delivery).await?;
+        handle.refresh_portfolio().await?;
 
         let mut tasks = vec![
             tokio::spawn(series_task(
@@ -204,6 +215,7 @@ impl Engine {
             ),
         ];
         tasks.push(crate::retention::spawn(store.clone(), cfg.clock.clone()));
+        tasks.push(tokio::spawn(portfolio_task(handle.clone())));
         let h = handle.clone();
         tasks.push(tokio::spawn(async move {
             while rules_changed_rx.recv().await.is_some() {
@@ -264,11 +276,22 @@ async fn series_task(
                     }
                     // The live view (watchlist row, chart) shows each symbol's finest bars
                     // (1m, or 1d for a daily-only source), not the rolled-up ones.
+                    let mut held = Vec::new();
                     if book.base_interval(&u.symbol) == Some(u.interval) {
                         engine.0.live.apply(&u);
+                        // A held symbol's price moves the portfolio's own series.
+                        let mut p = engine.0.portfolio.lock().unwrap();
+                        if p.holds(u.symbol.as_str()) {
+                            held = p.on_price(u.symbol.as_str(), u.bar.close, u.at_ms, u.live);
+                        }
                     }
                     if rules.send(RulesMsg::Update(u)).await.is_err() {
                         return;
+                    }
+                    for pu in held {
+                        if rules.send(RulesMsg::Update(pu)).await.is_err() {
+                            return;
+                        }
                     }
                 }
             }
@@ -286,6 +309,33 @@ async fn series_task(
                 }
                 None => return,
             },
+        }
+    }
+}
+
+/// Counts alerts on held symbols (`alerts_1h`) and rebuilds the portfolio every few minutes
+/// (new daily closes, exchange rates).
+async fn portfolio_task(engine: EngineHandle) {
+    const REFRESH: std::time::Duration = std::time::Duration::from_secs(300);
+    let mut alerts = engine.subscribe_alerts();
+    let mut tick = tokio::time::interval(REFRESH);
+    tick.tick().await;
+    loop {
+        tokio::select! {
+            a = alerts.recv() => match a {
+                Ok(a) => engine.0.portfolio.lock().unwrap().on_alert(&a.symbol, a.fired_at),
+                Err(broadcast::error::RecvError::Lagged(_)) => {
+                    if let Err(e) = engine.refresh_portfolio().await {
+                        tracing::warn!("portfolio not refreshed: {e}");
+                    }
+                }
+                Err(broadcast::error::RecvError::Closed) => return,
+            },
+            _ = tick.tick() => {
+                if let Err(e) = engine.refresh_portfolio().await {
+                    tracing::warn!("portfolio not refreshed: {e}");
+                }
+            }
         }
     }
 }
@@ -344,6 +394,9 @@ impl EngineHandle {
     /// Stops the feeds, drains the pipeline and closes the store.
     pub async fn shutdown(&self) {
         for t in self.0.feed_tasks.lock().unwrap().drain(..) {
+            t.abort();
+        }
+        for (_, t) in self.0.replays.lock().unwrap().drain() {
             t.abort();
         }
         if let Err(e) = self.flush().await {
@@ -470,7 +523,8 @@ impl EngineHandle {
         EngineStatus {
             feeds: {
                 let now = self.0.clock.now_ms();
-                self.0.feeds.iter().map(|h| h.snapshot_at(now)).collect()
+                let feeds = self.0.feeds.lock().unwrap();
+                feeds.iter().map(|h| h.snapshot_at(now)).collect()
             },
             alerts_paused: self.alerts_paused(),
             notifications: self.0.notifier_status.lock().unwrap().clone(),

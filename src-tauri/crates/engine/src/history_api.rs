@@ -141,6 +141,7 @@ impl EngineHandle {
     /// After an edit, a rule starts with fresh trigger state.
     pub async fn reset_rule_state(&self, id: i64) -> Result<(), EngineError> {
         self.0.store.clear_rule_state(id).await?;
+        self.0.store.clear_rule_pause(id).await?;
         self.0
             .rules_tx
             .send(RulesMsg::ResetRule(id))

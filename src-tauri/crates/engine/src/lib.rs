@@ -2,6 +2,7 @@
 //! [`EngineHandle`] that the Tauri shell and the headless CLI share. Knows nothing of Tauri.
 
 mod alerts;
+pub mod backtest_api;
 mod binance_api;
 mod config;
 mod defaults;
@@ -10,7 +11,9 @@ mod engine;
 mod error;
 mod history_api;
 mod live;
+mod portfolio_api;
 mod radar;
+mod replay_api;
 mod retention;
 mod rules_stage;
 mod sources;
@@ -26,6 +29,8 @@ pub use delivery_api::validate_settings;
 pub use engine::{Engine, EngineHandle};
 pub use error::EngineError;
 pub use history_api::{parse_rules_file, rules_file};
+pub use portfolio_api::parse_holdings_csv;
 pub use radar::MAX_RADAR_ROWS;
+pub use replay_api::MAX_REPLAY_SPEED;
 pub use tw_os::{Notification, Notifier, Secrets};
 pub use ui_api::{validate_ui_settings, CHART_METRICS, PREVIEW_DAYS};

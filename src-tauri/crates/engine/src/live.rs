@@ -13,6 +13,8 @@ struct Inner {
     current: HashMap<String, Candle>,
     dirty_rows: BTreeSet<String>,
     dirty_candles: BTreeMap<String, Candle>,
+    /// Interval (ms) and time of the relative volume a row shows.
+    rvol_from: HashMap<String, (i64, i64)>,
 }
 
 #[derive(Default)]
@@ -42,6 +44,7 @@ impl LiveState {
             price: None,
             change_pct: None,
             volume: None,
+            rel_volume: None,
             updated_at: None,
         }
     }
@@ -69,6 +72,21 @@ impl LiveState {
         row.change_pct = u.metrics.get(MetricKey::ChangePct);
         row.volume = Some(u.bar.volume);
         row.updated_at = Some(u.at_ms);
+        // Relative volume of the finest interval that has one (as the radar ranks it); a
+        // coarser one stands in when the finer one has not updated for a bar.
+        if let Some(r) = u.metrics.get(MetricKey::Rvol) {
+            let ms = u.interval.millis();
+            let take = g
+                .rvol_from
+                .get(sym)
+                .is_none_or(|&(i, t)| ms <= i || u.at_ms - t > i);
+            if take {
+                g.rvol_from.insert(sym.to_string(), (ms, u.at_ms));
+                if let Some(row) = g.rows.get_mut(sym) {
+                    row.rel_volume = Some(r);
+                }
+            }
+        }
         g.dirty_rows.insert(sym.to_string());
         if u.live {
             g.current.insert(sym.to_string(), u.bar.clone());

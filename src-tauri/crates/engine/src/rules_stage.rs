@@ -1,6 +1,6 @@
 //! The rules stage: evaluates every series update against the rules that watch its symbol,
 //! hands fired alerts to the alert stage, and keeps the trigger state of every (rule, symbol)
-//! in the store so it survives a restart.
+//! in the store so it survives a restart (as do the circuit breaker's pauses).
 
 use crate::alerts::AlertMsg;
 use tokio::sync::{mpsc, oneshot};
@@ -8,7 +8,7 @@ use tw_analytics::rules::{compile, BreakerConfig, RuleBook, RuleState, Watchlist
 use tw_analytics::SeriesUpdate;
 use tw_core::ipc::RuleRecord;
 use tw_core::{SharedClock, Symbol};
-use tw_store::{RuleStateRow, Store};
+use tw_store::{RulePauseRow, RuleStateRow, Store};
 
 // The large variant is the hot one (every update); boxing it would allocate per tick.
 #[allow(clippy::large_enum_variant)]
@@ -50,6 +50,11 @@ pub async fn run(
         })),
         Err(e) => tracing::warn!("trigger state not restored: {e}"),
     }
+    // Circuit-breaker pauses still in force: a restart does not let a paused rule loose.
+    match store.rule_pauses(clock.now_ms()).await {
+        Ok(rows) => book.restore_paused(rows.into_iter().map(|p| (p.rule_id, p.until_ms))),
+        Err(e) => tracing::warn!("circuit-breaker pauses not restored: {e}"),
+    }
     let mut last_save = clock.now_ms();
     while let Some(msg) = rx.recv().await {
         match msg {
@@ -60,6 +65,15 @@ pub async fn run(
                     }
                 }
                 for p in book.take_paused() {
+                    let row = RulePauseRow {
+                        rule_id: p.rule_id,
+                        until_ms: p.until_ms,
+                        fired: i64::from(p.fired),
+                        window_ms: p.window_ms,
+                    };
+                    if let Err(e) = store.save_rule_pause(&row).await {
+                        tracing::warn!("pause of rule {} not saved: {e}", p.rule_id);
+                    }
                     if alerts.send(AlertMsg::RulePaused(p)).await.is_err() {
                         return;
                     }

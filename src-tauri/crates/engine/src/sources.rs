@@ -235,12 +235,30 @@ pub async fn start_replay(
     cfg: &tw_feeds::replay::ReplayConfig,
     env: FeedEnv<'_>,
 ) -> Result<StartedFeed, EngineError> {
-    use tw_feeds::replay;
+    let rec = load_recording(path).await?;
+    play_recording(path, rec, cfg, env).await
+}
+
+/// Reads and parses a recording (format detected from the file; the symbol is
+/// `replay:<file stem>`). Only a file with no playable rows is an error.
+pub(crate) async fn load_recording(
+    path: &std::path::Path,
+) -> Result<tw_feeds::replay::Recording, EngineError> {
     let p = path.to_path_buf();
-    let rec = tokio::task::spawn_blocking(move || replay::load(&p))
+    tokio::task::spawn_blocking(move || tw_feeds::replay::load(&p))
         .await
         .map_err(|e| EngineError::InvalidInput(format!("reading {}: {e}", path.display())))?
-        .map_err(|e| EngineError::InvalidInput(format!("{}: {e}", path.display())))?;
+        .map_err(|e| EngineError::InvalidInput(format!("{}: {e}", path.display())))
+}
+
+/// Starts playing a parsed recording into the pipeline.
+pub(crate) async fn play_recording(
+    path: &std::path::Path,
+    rec: tw_feeds::replay::Recording,
+    cfg: &tw_feeds::replay::ReplayConfig,
+    env: FeedEnv<'_>,
+) -> Result<StartedFeed, EngineError> {
+    use tw_feeds::replay;
     for b in rec.bad_rows.iter().take(50) {
         tracing::warn!("{}: {b}", path.display());
     }

@@ -104,7 +104,9 @@ fn list(symbols: &[String], _count: usize) -> String {
     }
 }
 
-#[derive(Default)]
+/// Alerts counted for a group or a digest. The held one is stored (as JSON) so a digest
+/// pending at a restart is still shown.
+#[derive(Default, serde::Serialize, serde::Deserialize)]
 struct Bucket {
     count: usize,
     symbols: Vec<String>,
@@ -130,6 +132,8 @@ pub struct Gate {
     grouped: Bucket,
     held: Bucket,
     holding: bool,
+    /// `held` changed since [`Gate::take_held_change`] last looked.
+    held_dirty: bool,
 }
 
 impl Gate {
@@ -141,6 +145,7 @@ impl Gate {
             grouped: Bucket::default(),
             held: Bucket::default(),
             holding: false,
+            held_dirty: false,
         }
     }
 
@@ -156,14 +161,21 @@ impl Gate {
         paused || self.cfg.quiet_hours.is_some_and(|q| q.contains(now_ms))
     }
 
-    /// An alert was stored: what to show now (grouped and held alerts show later).
-    pub fn offer(&mut self, a: &Alert, now_ms: i64, paused: bool) -> Vec<Notice> {
-        let mut out = self.tick(now_ms, paused);
+    /// Whether an alert offered now would be held (quiet hours or the pause; a critical one
+    /// passes quiet hours when they allow it). Call after [`Gate::tick`] for the same time.
+    pub fn holds(&self, a: &Alert, paused: bool) -> bool {
         let critical_passes = a.level == Level::Critical
             && !paused
             && self.cfg.quiet_hours.is_some_and(|q| q.allow_critical);
-        if self.holding && !critical_passes {
+        self.holding && !critical_passes
+    }
+
+    /// An alert was stored: what to show now (grouped and held alerts show later).
+    pub fn offer(&mut self, a: &Alert, now_ms: i64, paused: bool) -> Vec<Notice> {
+        let mut out = self.tick(now_ms, paused);
+        if self.holds(a, paused) {
             self.held.add(a);
+            self.held_dirty = true;
             return out;
         }
         let start = *self.window_start.get_or_insert(now_ms);
@@ -198,6 +210,7 @@ impl Gate {
                     // A storm that ends inside a hold goes into the digest.
                     if self.held_now(now_ms, paused) {
                         self.held.count += g.count;
+                        self.held_dirty = true;
                     } else {
                         out.push(group);
                     }
@@ -208,6 +221,7 @@ impl Gate {
         if self.holding && !hold {
             let h = std::mem::take(&mut self.held);
             if h.count > 0 {
+                self.held_dirty = true;
                 out.push(Notice::Digest {
                     count: h.count,
                     level: h.level.unwrap_or_default(),
@@ -218,6 +232,30 @@ impl Gate {
         }
         self.holding = hold;
         out
+    }
+
+    /// The held digest as it is now, when it changed since the last call: `Some(None)` once
+    /// it is empty (shown), `Some(Some(json))` while alerts are held.
+    pub fn take_held_change(&mut self) -> Option<Option<String>> {
+        if !std::mem::take(&mut self.held_dirty) {
+            return None;
+        }
+        Some(if self.held.count == 0 {
+            None
+        } else {
+            Some(serde_json::to_string(&self.held).expect("a digest serialises"))
+        })
+    }
+
+    /// Takes back a digest stored before a restart: its alerts are held (shown as a digest at
+    /// the first tick outside the hold, which may be at once).
+    pub fn restore_held(&mut self, json: &str) -> Result<(), serde_json::Error> {
+        let b: Bucket = serde_json::from_str(json)?;
+        if b.count > 0 {
+            self.held = b;
+            self.holding = true;
+        }
+        Ok(())
     }
 
     /// When [`Gate::tick`] next has something to do.

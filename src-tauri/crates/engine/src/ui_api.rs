@@ -7,13 +7,15 @@ use crate::defaults::DEFAULT_WATCHLIST;
 use crate::engine::EngineHandle;
 use crate::error::EngineError;
 use std::collections::BTreeSet;
-use tw_analytics::rules::{compile, RuleBook, WatchlistMap};
-use tw_analytics::{MetricKey, SeriesBook, SeriesConfig, SeriesUpdate};
-use tw_core::rule::{Condition, Operand, RuleSpec};
+use tw_analytics::backtest::RuleReplay;
+use tw_analytics::rules::{compile, WatchlistMap};
+use tw_analytics::{MetricKey, SeriesBook, SeriesConfig};
+use tw_core::rule::RuleSpec;
 use tw_core::ui::{
-    IndicatorLine, IndicatorSeries, PreviewHit, RulePreview, SymbolMatch, UiSettings, WatchlistInfo,
+    IndicatorLine, IndicatorSeries, PreviewHit, RulePreview, Sparkline, SymbolMatch, UiSettings,
+    WatchlistInfo,
 };
-use tw_core::{Interval, MarketEvent, Symbol};
+use tw_core::{Interval, ManualClock, MarketEvent, Symbol};
 
 /// Ordered names of the user's watchlists (a list can be empty, so names live on their own).
 const LISTS_KEY: &str = "ui.watchlists";
@@ -28,6 +30,11 @@ const WARM_UP_BARS: i64 = 300;
 const MAX_PREVIEW_SYMBOLS: usize = 50;
 const MAX_PREVIEW_HITS: usize = 200;
 const MAX_LIST_NAME: usize = 40;
+/// Most bars one page of older chart history may hold.
+pub const MAX_HISTORY_PAGE: u32 = 5_000;
+/// Most symbols and points one sparkline request may ask for.
+pub const MAX_SPARKLINE_SYMBOLS: usize = 1_000;
+pub const MAX_SPARKLINE_POINTS: u32 = 500;
 
 /// The indicator lines the chart offers; every name is a metric rules can use.
 pub const CHART_METRICS: &[&str] = &[
@@ -256,6 +263,102 @@ impl EngineHandle {
         Ok(out)
     }
 
+    /// One page of older chart history: the `limit` stored bars of `symbol` that open before
+    /// `before` (ms UTC), oldest first. An empty page means the chart reached the oldest bar.
+    pub async fn candles_before(
+        &self,
+        symbol: &str,
+        interval: Interval,
+        before: i64,
+        limit: u32,
+    ) -> Result<Vec<tw_core::Candle>, EngineError> {
+        let symbol = parse_symbol(symbol)?;
+        if before <= 0 {
+            return Err(bad(format!(
+                "before: {before} is not a time (ms since 1970, UTC)"
+            )));
+        }
+        if limit == 0 || limit > MAX_HISTORY_PAGE {
+            return Err(bad(format!(
+                "limit: {limit} bars; a page holds 1 to {MAX_HISTORY_PAGE}"
+            )));
+        }
+        Ok(self
+            .0
+            .store
+            .candles_before(symbol.as_str(), interval, before, limit)
+            .await?)
+    }
+
+    /// The last `points` closes of each symbol for the watchlist's sparklines, one indexed
+    /// query per symbol. A symbol with fewer than two bars of `interval` gets its daily bars
+    /// (sources with daily bars only), and the live bar of 1m is taken in.
+    pub async fn sparklines(
+        &self,
+        symbols: &[String],
+        interval: Interval,
+        points: u32,
+    ) -> Result<Vec<Sparkline>, EngineError> {
+        if symbols.len() > MAX_SPARKLINE_SYMBOLS {
+            return Err(bad(format!(
+                "symbols: {} asked for, at most {MAX_SPARKLINE_SYMBOLS} per call",
+                symbols.len()
+            )));
+        }
+        if !(2..=MAX_SPARKLINE_POINTS).contains(&points) {
+            return Err(bad(format!(
+                "points: {points}; a sparkline has 2 to {MAX_SPARKLINE_POINTS} points"
+            )));
+        }
+        let mut out = Vec::with_capacity(symbols.len());
+        let mut seen = BTreeSet::new();
+        for s in symbols {
+            let symbol = parse_symbol(s)?;
+            if !seen.insert(symbol.as_str().to_string()) {
+                continue;
+            }
+            let store = &self.0.store;
+            let mut used = interval;
+            let mut closes = store
+                .recent_closes(symbol.as_str(), interval, points)
+                .await?;
+            if interval == Interval::M1 {
+                if let Some(cur) = self.0.live.current(symbol.as_str()) {
+                    let stored = store.latest_candle_time(symbol.as_str(), interval).await?;
+                    match stored {
+                        Some(t) if t == cur.open_time => {
+                            if let Some(last) = closes.last_mut() {
+                                *last = cur.close;
+                            }
+                        }
+                        Some(t) if t > cur.open_time => {}
+                        _ => {
+                            closes.push(cur.close);
+                            if closes.len() > points as usize {
+                                closes.remove(0);
+                            }
+                        }
+                    }
+                }
+            }
+            if closes.len() < 2 && interval != Interval::D1 {
+                let daily = store
+                    .recent_closes(symbol.as_str(), Interval::D1, points)
+                    .await?;
+                if daily.len() >= 2 {
+                    used = Interval::D1;
+                    closes = daily;
+                }
+            }
+            out.push(Sparkline {
+                symbol: symbol.as_str().to_string(),
+                interval: used,
+                closes,
+            });
+        }
+        Ok(out)
+    }
+
     /// The chart's indicator lines over the last `limit` stored bars of `symbol`, computed by
     /// the series code the rules read (warmed up on the bars before them).
     pub async fn indicator_series(
@@ -349,46 +452,46 @@ impl EngineHandle {
         symbols.dedup();
         symbols.truncate(MAX_PREVIEW_SYMBOLS);
 
-        let mut keys = Vec::new();
-        metrics_in(&spec.when, &mut keys);
-        let mut rules = RuleBook::new();
-        rules.load(vec![rule], &lists);
+        // The rule backtest's replay: the live series and rule code on a manual clock, the
+        // symbols' bars interleaved in market time as a live feed delivers them.
+        let mut replay = RuleReplay::new(vec![rule], &lists, ManualClock::new(from));
         let mut fired = 0u32;
         let mut hits = Vec::new();
         let mut used = Vec::new();
         let warm_from = from - WARM_UP_BARS * interval.millis();
+        let mut bars = Vec::new();
         for sym in &symbols {
-            let bars = self
+            let mine = self
                 .0
                 .store
                 .candles_between(sym.as_str(), interval, warm_from, to)
                 .await?;
-            if bars.is_empty() {
+            if mine.is_empty() {
                 continue;
             }
             used.push(sym.as_str().to_string());
-            let mut book = chart_book(interval, &keys);
-            let mut updates: Vec<SeriesUpdate> = Vec::new();
-            for bar in bars.iter().filter(|b| b.closed) {
-                updates.clear();
-                book.on_event(&MarketEvent::Candle(bar.clone()), &mut updates);
-                for u in updates.iter().filter(|u| u.interval == interval) {
-                    for f in rules.on_update(u, u.at_ms) {
-                        if f.alert.fired_at < from {
-                            continue;
-                        }
-                        fired += 1;
-                        if hits.len() < MAX_PREVIEW_HITS {
-                            hits.push(PreviewHit {
-                                symbol: f.alert.symbol.clone(),
-                                fired_at: f.alert.fired_at,
-                                message: f.alert.message.clone(),
-                                level: f.alert.level,
-                            });
-                        }
+            bars.extend(mine.into_iter().filter(|b| b.closed));
+        }
+        bars.sort_by(|a, b| {
+            (a.close_time(), a.symbol.as_str()).cmp(&(b.close_time(), b.symbol.as_str()))
+        });
+        for bar in &bars {
+            replay.push(bar, |_, fires| {
+                for f in fires {
+                    if f.alert.fired_at < from {
+                        continue;
+                    }
+                    fired += 1;
+                    if hits.len() < MAX_PREVIEW_HITS {
+                        hits.push(PreviewHit {
+                            symbol: f.alert.symbol.clone(),
+                            fired_at: f.alert.fired_at,
+                            message: f.alert.message.clone(),
+                            level: f.alert.level,
+                        });
                     }
                 }
-            }
+            });
         }
         hits.sort_by_key(|h| h.fired_at);
         Ok(RulePreview {
@@ -531,33 +634,18 @@ fn chart_book(interval: Interval, keys: &[MetricKey]) -> SeriesBook {
     book
 }
 
-/// The metrics a condition reads (so a preview's series computes a rule's own sma/ema periods).
-fn metrics_in(c: &Condition, out: &mut Vec<MetricKey>) {
-    match c {
-        Condition::All { all: cs } | Condition::Any { any: cs } => {
-            cs.iter().for_each(|c| metrics_in(c, out))
-        }
-        Condition::Cmp(cmp) => {
-            let operands = [&cmp.value, &cmp.lower, &cmp.upper];
-            let names = std::iter::once(cmp.metric.as_str()).chain(
-                operands.into_iter().flatten().filter_map(|o| match o {
-                    Operand::Metric { metric } => Some(metric.as_str()),
-                    Operand::Number(_) => None,
-                }),
-            );
-            out.extend(names.filter_map(MetricKey::parse));
-        }
-    }
-}
-
 impl EngineHandle {
-    /// "Test connection" of a data source, in words. Only Tushare needs a check (its token's
-    /// points decide what it may call); the public feeds report their health live instead.
+    /// "Test connection" of a data source, in words: Tushare (its token's points decide what
+    /// it may call) and the Binance venues (with their saved settings); the other public
+    /// feeds report their health live instead.
     pub async fn test_source_connection(
         &self,
         source: &str,
         token: Option<tw_core::Sensitive<String>>,
     ) -> Result<tw_core::ui::ConnectionTest, EngineError> {
+        if tw_feeds::binance::Venue::parse(source).is_some() {
+            return self.test_binance_connection(source, None).await;
+        }
         if source != tw_feeds::tushare::SOURCE {
             return Err(bad(format!(
                 "{source:?} has no connection test; its health card shows the live state"

@@ -122,9 +122,10 @@ async fn a_full_disk_is_reported_while_the_feed_and_alerts_go_on() {
     let dir = tempfile::tempdir().unwrap();
     let mnt = dir.path().join("small-disk");
     std::fs::create_dir(&mnt).unwrap();
-    // A real file system of 320 KiB: SQLite hits ENOSPC ("database or disk is full").
+    // A real file system of 384 KiB (the empty schema takes ~110 KiB): SQLite hits ENOSPC
+    // ("database or disk is full") while the first candles are written.
     let out = Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=320k", "tmpfs"])
+        .args(["-t", "tmpfs", "-o", "size=384k", "tmpfs"])
         .arg(&mnt)
         .output()
         .expect("mount");

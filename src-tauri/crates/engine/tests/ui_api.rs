@@ -211,6 +211,106 @@ async fn indicator_series_match_the_stored_candles() {
     engine.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chart_history_pages_back_and_sparklines_take_the_latest_closes() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new(T0);
+    let engine = start(dir.path(), &clock, 120).await;
+    let first = engine
+        .candles("demo:ALPHA", Interval::M1, 50)
+        .await
+        .unwrap();
+    let all = engine
+        .candles("demo:ALPHA", Interval::M1, 5_000)
+        .await
+        .unwrap();
+    assert!(all.len() > 100, "{} bars of history", all.len());
+
+    // Scrolling left: each page ends right before the oldest bar held, until none are left.
+    let mut held = first.clone();
+    let mut pages = 0;
+    loop {
+        let before = held[0].open_time;
+        let page = engine
+            .candles_before("demo:ALPHA", Interval::M1, before, 40)
+            .await
+            .unwrap();
+        if page.is_empty() {
+            break;
+        }
+        pages += 1;
+        assert!(page.len() <= 40);
+        assert!(page.windows(2).all(|w| w[0].open_time < w[1].open_time));
+        assert!(page.last().unwrap().open_time < before);
+        held.splice(0..0, page);
+    }
+    assert!(pages >= 2, "{pages} pages");
+    assert_eq!(
+        held.iter().map(|c| c.open_time).collect::<Vec<_>>(),
+        all.iter().map(|c| c.open_time).collect::<Vec<_>>(),
+        "the pages and the first load together are the stored history, no gap or overlap"
+    );
+    for (limit, before) in [(0, T0), (5_001, T0), (10, 0)] {
+        let err = engine
+            .candles_before("demo:ALPHA", Interval::M1, before, limit)
+            .await
+            .unwrap_err();
+        assert_eq!(code(err), ErrorCode::InvalidInput);
+    }
+    let err = engine
+        .candles_before("ALPHA", Interval::M1, T0, 10)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("ALPHA"), "{err}");
+
+    // Sparklines: the last closes per symbol, in the order asked, duplicates once.
+    let symbols = ["demo:BETA", "demo:ALPHA", "demo:BETA", "demo:NOPE"].map(String::from);
+    let lines = engine.sparklines(&symbols, Interval::M5, 12).await.unwrap();
+    assert_eq!(
+        lines.iter().map(|l| l.symbol.as_str()).collect::<Vec<_>>(),
+        ["demo:BETA", "demo:ALPHA", "demo:NOPE"]
+    );
+    let five = engine
+        .candles("demo:ALPHA", Interval::M5, 12)
+        .await
+        .unwrap();
+    assert_eq!(lines[1].interval, Interval::M5);
+    assert_eq!(
+        lines[1].closes,
+        five.iter().map(|c| c.close).collect::<Vec<_>>()
+    );
+    assert!(lines[2].closes.is_empty(), "no bars, no line");
+    let one = engine
+        .sparklines(&["demo:ALPHA".to_string()], Interval::M1, 5)
+        .await
+        .unwrap();
+    assert_eq!(one[0].closes.len(), 5);
+    assert_eq!(
+        *one[0].closes.last().unwrap(),
+        all.last().unwrap().close,
+        "the live 1m bar is the last point"
+    );
+    assert_eq!(
+        code(
+            engine
+                .sparklines(&symbols, Interval::M5, 1)
+                .await
+                .unwrap_err()
+        ),
+        ErrorCode::InvalidInput
+    );
+    assert_eq!(
+        code(
+            engine
+                .sparklines(&["x".to_string()], Interval::M5, 10)
+                .await
+                .unwrap_err()
+        ),
+        ErrorCode::InvalidInput
+    );
+    engine.shutdown().await;
+}
+
 fn rule(op: &str, value: f64, freq: &str) -> RuleSpec {
     RuleSpec::from_json(&format!(
         r#"{{"name":"preview","target":{{"symbols":["demo:ALPHA"]}},"interval":"1m","level":"high",

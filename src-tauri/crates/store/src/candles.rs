@@ -69,6 +69,49 @@ impl Store {
         rows.into_iter().rev().map(|r| self.candle(r)).collect()
     }
 
+    /// The `limit` candles that open before `before_ms`, oldest first: one page of older
+    /// history for a chart scrolled to its left edge.
+    pub async fn candles_before(
+        &self,
+        symbol: &str,
+        interval: Interval,
+        before_ms: i64,
+        limit: u32,
+    ) -> Result<Vec<Candle>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM candles WHERE symbol = ? AND interval = ? \
+             AND open_time < ? ORDER BY open_time DESC LIMIT ?"
+        );
+        let rows: Vec<CandleRow> = sqlx::query_as(&sql)
+            .bind(symbol)
+            .bind(interval.as_str())
+            .bind(before_ms)
+            .bind(i64::from(limit))
+            .fetch_all(self.pool())
+            .await?;
+        rows.into_iter().rev().map(|r| self.candle(r)).collect()
+    }
+
+    /// The closes of the latest `limit` candles of `symbol`, oldest first (for sparklines).
+    pub async fn recent_closes(
+        &self,
+        symbol: &str,
+        interval: Interval,
+        limit: u32,
+    ) -> Result<Vec<f64>> {
+        let mut closes: Vec<f64> = sqlx::query_scalar(
+            "SELECT close FROM candles WHERE symbol = ? AND interval = ? \
+             ORDER BY open_time DESC LIMIT ?",
+        )
+        .bind(symbol)
+        .bind(interval.as_str())
+        .bind(i64::from(limit))
+        .fetch_all(self.pool())
+        .await?;
+        closes.reverse();
+        Ok(closes)
+    }
+
     /// Candles with `from_ms <= open_time < to_ms`, oldest first.
     pub async fn candles_between(
         &self,

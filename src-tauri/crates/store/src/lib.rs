@@ -9,8 +9,10 @@
 mod alert_history;
 mod alerts;
 mod candles;
+mod delivery_state;
 mod error;
 mod fundamentals;
+mod holdings;
 mod maintenance;
 mod open;
 mod rule_state;
@@ -22,6 +24,7 @@ mod watchlists;
 mod writer;
 
 pub use alert_history::iso_utc;
+pub use delivery_state::RulePauseRow;
 pub use error::{Result, StoreError};
 pub use maintenance::{DbInfo, IntervalInfo, PruneReport, Retention};
 pub use rule_state::RuleStateRow;

@@ -198,6 +198,83 @@ async fn candles_returns_the_latest_bars_oldest_first() {
 }
 
 #[tokio::test]
+async fn candles_before_pages_back_through_history_and_recent_closes_follow_the_latest() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).await.unwrap();
+    // 10 ALPHA 1m bars written newest first, a BETA bar and an ALPHA 5m bar in between.
+    let mut bars: Vec<Candle> = (0..10)
+        .rev()
+        .map(|i| candle("demo:ALPHA", T0 + i * MIN, 100.0 + i as f64, true))
+        .collect();
+    bars.push(candle("demo:BETA", T0 + 3 * MIN, 1.0, true));
+    let mut five = candle("demo:ALPHA", T0, 1.0, true);
+    five.interval = Interval::M5;
+    bars.push(five);
+    store.upsert_candles(&bars).await.unwrap();
+    let times = |cs: Vec<Candle>| {
+        cs.iter()
+            .map(|c| (c.open_time - T0) / MIN)
+            .collect::<Vec<_>>()
+    };
+
+    // The chart holds bars 6..=9 and scrolls left: pages of 3 walk back to the first bar.
+    let page = store
+        .candles_before("demo:ALPHA", Interval::M1, T0 + 6 * MIN, 3)
+        .await
+        .unwrap();
+    assert!(page
+        .iter()
+        .all(|c| c.symbol.as_str() == "demo:ALPHA" && c.interval == Interval::M1));
+    assert_eq!(times(page), vec![3, 4, 5], "strictly before, oldest first");
+    assert_eq!(
+        times(
+            store
+                .candles_before("demo:ALPHA", Interval::M1, T0 + 3 * MIN, 3)
+                .await
+                .unwrap()
+        ),
+        vec![0, 1, 2]
+    );
+    assert_eq!(
+        times(
+            store
+                .candles_before("demo:ALPHA", Interval::M1, T0 + MIN + 1, 3)
+                .await
+                .unwrap()
+        ),
+        vec![0, 1],
+        "a bar opening exactly at `before` - 59s is included, the short last page ends"
+    );
+    assert!(store
+        .candles_before("demo:ALPHA", Interval::M1, T0, 3)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        times(
+            store
+                .candles_before("demo:ALPHA", Interval::M5, T0 + MIN, 10)
+                .await
+                .unwrap()
+        ),
+        vec![0]
+    );
+
+    assert_eq!(
+        store
+            .recent_closes("demo:ALPHA", Interval::M1, 3)
+            .await
+            .unwrap(),
+        vec![107.0, 108.0, 109.0]
+    );
+    assert!(store
+        .recent_closes("demo:GAMMA", Interval::M1, 3)
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+#[tokio::test]
 async fn the_writer_coalesces_updates_and_flush_makes_them_visible() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).await.unwrap();

@@ -192,6 +192,16 @@ impl RuleBook {
         }
     }
 
+    /// Restores circuit-breaker pauses (at start): `(rule id, paused until ms)`.
+    pub fn restore_paused(&mut self, paused: impl IntoIterator<Item = (i64, i64)>) {
+        self.breaker.paused.extend(paused);
+    }
+
+    /// Until when the circuit breaker holds a rule back, if it does.
+    pub fn paused_until(&self, id: i64) -> Option<i64> {
+        self.breaker.paused.get(&id).copied()
+    }
+
     /// Forgets the trigger state of one rule on every symbol (the rule was edited).
     pub fn reset_rule(&mut self, id: i64) {
         self.state.retain(|(r, _), _| *r != id);
@@ -256,7 +266,15 @@ impl RuleBook {
             .get(&upd.symbol)
             .into_iter()
             .flatten()
-            .chain(by_source.get(upd.symbol.source()).into_iter().flatten());
+            // `source: portfolio` watches every position; the account total is a series of
+            // its own that rules name explicitly (`portfolio:total`).
+            .chain(
+                by_source
+                    .get(upd.symbol.source())
+                    .filter(|_| upd.symbol.as_str() != tw_core::portfolio::PORTFOLIO_TOTAL)
+                    .into_iter()
+                    .flatten(),
+            );
         for id in ids {
             let Some(rule) = rules.get(id) else {
                 continue;

@@ -146,6 +146,18 @@ pub fn compile(id: i64, spec: &RuleSpec, now_ms: Option<i64>) -> Result<Compiled
     })
 }
 
+/// A condition on its own (a strategy's entry or exit), validated like a rule's `when`; the
+/// error names the field under `path`. Returns the condition and its look-backs.
+pub fn compile_condition(
+    c: &Condition,
+    path: &str,
+) -> Result<(Node, Vec<(MetricKey, u32)>), RuleError> {
+    let cond = compile_cond(c, path, 0)?;
+    let mut lookbacks = Vec::new();
+    lookbacks_of(&cond, &mut lookbacks);
+    Ok((cond, lookbacks))
+}
+
 /// Names of webhooks (and keyring entries): what `tw_os::secrets` accepts.
 pub fn valid_channel_name(s: &str) -> bool {
     !s.is_empty()

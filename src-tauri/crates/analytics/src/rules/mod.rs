@@ -7,6 +7,8 @@ mod eval;
 mod history;
 
 pub use book::{fill, BreakerConfig, Fired, RuleBook, RulePaused, RuleState, WatchlistMap};
-pub use compile::{compile, valid_channel_name, CompiledRule, RuleError, MAX_BARS};
+pub use compile::{
+    compile, compile_condition, valid_channel_name, CompiledRule, RuleError, MAX_BARS,
+};
 pub use eval::{describe, evaluate, evaluate3, metrics_of, Leaf, Node, Rhs, Sample, Test};
 pub use history::History;

@@ -164,3 +164,97 @@ async fn a_paused_rule_is_announced() {
     assert_eq!(n[0].title, "Rule paused: Flappy");
     assert!(n[0].body.contains("30 times within 60 s") && n[0].body.contains("15 min"));
 }
+
+fn with_channels(i: usize, level: Level, notification: bool, sound: bool) -> Fired {
+    let mut f = fired(i);
+    f.alert.level = level;
+    f.channels = Channels {
+        notification,
+        sound,
+        ..Default::default()
+    };
+    f
+}
+
+#[tokio::test]
+async fn the_notice_carries_the_level_and_the_sound_decision() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new(T0);
+    let Rig {
+        tx,
+        mut notices,
+        paused,
+        ..
+    } = dispatcher(dir.path(), &clock).await;
+    // Default settings: high and critical play a sound, low and medium do not.
+    tx.send(AlertMsg::Fired(with_channels(
+        0,
+        Level::Critical,
+        true,
+        true,
+    )))
+    .await
+    .unwrap();
+    tx.send(AlertMsg::Fired(with_channels(1, Level::Low, true, true)))
+        .await
+        .unwrap();
+    tx.send(AlertMsg::Fired(with_channels(2, Level::High, true, false)))
+        .await
+        .unwrap();
+    flush(&tx).await;
+    let n = drain(&mut notices);
+    let got: Vec<(Level, bool, bool)> = n.iter().map(|n| (n.level, n.sound, n.notified)).collect();
+    assert_eq!(
+        got,
+        [
+            (Level::Critical, true, true),
+            (Level::Low, false, true),  // the level has no sound
+            (Level::High, false, true), // the rule asked for none
+        ]
+    );
+    // A rule with a sound but no notification still sounds (and says it was not notified).
+    clock.advance(20_000).await;
+    tx.send(AlertMsg::Fired(with_channels(3, Level::High, false, true)))
+        .await
+        .unwrap();
+    flush(&tx).await;
+    let n = drain(&mut notices);
+    assert_eq!(n.len(), 1, "{n:?}");
+    assert_eq!(
+        (n[0].level, n[0].sound, n[0].notified),
+        (Level::High, true, false)
+    );
+    // Held: no sound at all while paused, neither with nor without a notification.
+    paused.store(true, Ordering::Relaxed);
+    tx.send(AlertMsg::Fired(with_channels(4, Level::High, false, true)))
+        .await
+        .unwrap();
+    tx.send(AlertMsg::Fired(with_channels(
+        5,
+        Level::Critical,
+        true,
+        true,
+    )))
+    .await
+    .unwrap();
+    flush(&tx).await;
+    assert!(drain(&mut notices).is_empty());
+}
+
+#[tokio::test]
+async fn the_notice_reaches_the_ui_as_an_event_with_its_sound_flag() {
+    let ev = tw_core::ipc::UiEvent::Notice {
+        notice: NoticeEvent {
+            title: "crash · BTCUSDT [critical]".into(),
+            body: "down 5%".into(),
+            level: Level::Critical,
+            sound: true,
+            alerts: 1,
+            notified: true,
+        },
+    };
+    let json = serde_json::to_value(&ev).unwrap();
+    assert_eq!(json["kind"], "notice");
+    assert_eq!(json["notice"]["level"], "critical");
+    assert_eq!(json["notice"]["sound"], true);
+}

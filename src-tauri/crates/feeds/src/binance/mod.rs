@@ -13,12 +13,14 @@ mod gap;
 pub mod messages;
 mod oi;
 pub mod parse;
+mod probe;
 pub mod rest;
 pub mod universe;
 mod ws;
 
 pub use feed::{spawn, BinanceFeed, FeedControl};
 pub use gap::{CandleHistory, HistoryFuture, NoHistory};
+pub use probe::{probe, venue_name, Probe, ProbeCheck};
 pub use rest::{RestClient, RestError};
 
 use std::time::Duration;

@@ -26,7 +26,7 @@ pub struct Chosen {
 }
 
 /// Statuses of the symbols that may be watched: trading, and for futures perpetual.
-fn tradable(info: &ExchangeInfo, venue: Venue) -> HashMap<&str, Result<(), String>> {
+pub(crate) fn tradable(info: &ExchangeInfo, venue: Venue) -> HashMap<&str, Result<(), String>> {
     info.symbols
         .iter()
         .map(|s| {
