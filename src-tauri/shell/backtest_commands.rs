@@ -3,7 +3,8 @@
 
 use tauri::State;
 use tw_core::backtest::{
-    RuleBacktestReport, RuleBacktestRequest, StrategyBacktestRequest, StrategyReport, StrategySpec,
+    RuleBacktestReport, RuleBacktestRequest, StrategyBacktestRequest, StrategyReport,
+    StrategyTemplate,
 };
 use tw_core::ipc::ApiError;
 use tw_engine::backtest_api::{template, TEMPLATES};
@@ -29,8 +30,16 @@ pub async fn backtest_strategy(
     Ok(engine.backtest_strategy(&request).await?)
 }
 
-/// The ready strategies, to start an editor from.
+/// The ready strategies with their template keys, to start an editor from.
 #[tauri::command]
-pub fn strategy_templates() -> Vec<StrategySpec> {
-    TEMPLATES.iter().filter_map(|n| template(n)).collect()
+pub fn strategy_templates() -> Vec<StrategyTemplate> {
+    TEMPLATES
+        .iter()
+        .filter_map(|n| {
+            template(n).map(|spec| StrategyTemplate {
+                key: (*n).to_string(),
+                spec,
+            })
+        })
+        .collect()
 }

@@ -75,6 +75,7 @@ pub fn run(args: EngineArgs) -> i32 {
             ui_commands::get_indicators,
             ui_commands::get_candles_before,
             ui_commands::get_sparklines,
+            ui_commands::get_fundamentals,
             ui_commands::preview_rule,
             backtest_commands::backtest_rules,
             backtest_commands::backtest_strategy,

@@ -6,7 +6,8 @@ use tauri::{AppHandle, Emitter, State};
 use tw_core::ipc::{ApiError, UiEvent, WatchRow};
 use tw_core::rule::RuleSpec;
 use tw_core::ui::{
-    ConnectionTest, IndicatorSeries, RulePreview, Sparkline, SymbolMatch, UiSettings, WatchlistInfo,
+    ConnectionTest, FundamentalDay, IndicatorSeries, RulePreview, Sparkline, SymbolMatch,
+    UiSettings, WatchlistInfo,
 };
 use tw_core::{Candle, Interval, Sensitive};
 use tw_engine::EngineHandle;
@@ -117,6 +118,15 @@ pub async fn get_sparklines(
     points: u32,
 ) -> Cmd<Vec<Sparkline>> {
     Ok(engine.sparklines(&symbols, interval, points).await?)
+}
+
+#[tauri::command]
+pub async fn get_fundamentals(
+    engine: State<'_, EngineHandle>,
+    symbol: String,
+    days: u32,
+) -> Cmd<Vec<FundamentalDay>> {
+    Ok(engine.fundamentals(&symbol, days).await?)
 }
 
 #[tauri::command]

@@ -451,6 +451,36 @@ async function main() {
     if (rows.length < 1) throw new Error("the first window stopped answering");
   });
 
+  await check("4e. the Backtest view runs the dual moving average on demo:ALPHA's stored 1m history", async () => {
+    await (await browser.$(byTestId("nav-backtest"))).click();
+    await (await browser.$(byTestId("view-backtest"))).waitForExist({ timeout: 5_000, timeoutMsg: "the Backtest view did not open" });
+    await waitFor("the strategy templates", async () => (await browser.$(`${byTestId("bt-template")} option[value="dual_ma"]`)).isExisting(), 10_000);
+    await selectValue("bt-template", "dual_ma");
+    await selectValue("bt-symbol", "demo:ALPHA");
+    await selectValue("bt-interval", "1m");
+    await (await browser.$(byTestId("bt-run"))).click();
+    const refusal = async () => {
+      for (const sel of [`${byTestId("view-backtest")} .error-note`, byTestId("bt-problems")]) {
+        const el = await browser.$(sel);
+        if (await el.isExisting()) return el.getText();
+      }
+      return null;
+    };
+    await waitFor("the figures table (or a refusal)", async () => (await browser.$(byTestId("bt-figures"))).isExisting() || (await refusal()) !== null, 30_000);
+    const why = await refusal();
+    if (why !== null) throw new Error(`the backtest was refused: ${why}`);
+    for (const id of ["bt-fig-total-return", "bt-fig-sharpe", "bt-fig-max-drawdown", "bt-fig-trades"]) {
+      const text = await (await browser.$(byTestId(id))).getText();
+      if (text.trim() === "") throw new Error(`${id} is empty`);
+    }
+    const chart = await browser.$(byTestId("bt-equity-chart"));
+    if (!(await chart.isExisting())) throw new Error("no equity chart");
+    // The demo simulates the last 24 h at first start: hundreds of closed 1m bars.
+    const points = Number(await chart.getAttribute("data-points"));
+    if (!(points > 100)) throw new Error(`the equity curve has ${points} points; expected one per stored closed bar (> 100)`);
+    await (await browser.$(byTestId("nav-markets"))).click();
+  });
+
   await check("5. switching to 简体中文 translates the UI", async () => {
     await (await browser.$(byTestId("nav-markets"))).click();
     await selectValue("lang-select", "zh-CN");
@@ -458,7 +488,7 @@ async function main() {
   });
 
   if (process.env.TW_SCREENSHOT_DIR) {
-    await check("7. screenshots of dashboard, chart and rule editor in both languages", async () => {
+    await check("7. screenshots of dashboard, chart, rule editor, portfolio and backtest in both languages", async () => {
       const dir = resolve(process.env.TW_SCREENSHOT_DIR);
       mkdirSync(dir, { recursive: true });
       for (const lang of ["en", "zh-CN"]) {
@@ -481,6 +511,20 @@ async function main() {
         await typeInto("rule-value", "0");
         await waitFor("the preview", async () => (await attr(byTestId("rule-preview"), "data-state")) === "done", 30_000);
         await browser.saveScreenshot(join(dir, `rule-editor-${lang}.png`));
+        // The portfolio holds the lot check 4d added; the backtest re-runs its last run.
+        await (await browser.$(byTestId("nav-portfolio"))).click();
+        await (await browser.$(byTestId("view-portfolio"))).waitForExist({ timeout: 5_000 });
+        await browser.pause(1500);
+        await browser.saveScreenshot(join(dir, `portfolio-${lang}.png`));
+        await (await browser.$(byTestId("nav-backtest"))).click();
+        await (await browser.$(byTestId("view-backtest"))).waitForExist({ timeout: 5_000 });
+        await waitFor("the strategy templates", async () => (await browser.$(`${byTestId("bt-template")} option[value="dual_ma"]`)).isExisting(), 10_000);
+        await selectValue("bt-symbol", "demo:ALPHA");
+        await selectValue("bt-interval", "1m");
+        await (await browser.$(byTestId("bt-run"))).click();
+        await waitFor("the figures table", async () => (await browser.$(byTestId("bt-figures"))).isExisting(), 30_000);
+        await browser.pause(800);
+        await browser.saveScreenshot(join(dir, `backtest-${lang}.png`));
         await (await browser.$(byTestId("nav-markets"))).click();
       }
     });

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Screenshots of the real window (dashboard, chart, rule editor) in English and 简体中文,
+# Screenshots of the real window (dashboard, chart, rule editor, portfolio, backtest) in
+# English and 简体中文,
 # taken under Xvfb by the end-to-end run, into tests/screenshots/ (what README.md shows).
 # Needs the bundled-UI build (`make build`) and tauri-driver (`make tools`).
 set -euo pipefail

@@ -21,13 +21,14 @@ import { useStatus } from "./state/useStatus";
 import { moveSymbol, rowsFor, sortRows, type SortKey } from "./state/watchOrder";
 import { anySimulated, symbolSource } from "./state/watchlist";
 import { AlertsView } from "./views/AlertsView";
+import { BacktestView } from "./views/BacktestView";
 import { Dashboard } from "./views/Dashboard";
 import { PortfolioView } from "./views/PortfolioView";
 import { SettingsView } from "./views/SettingsView";
 import { SourcesView } from "./views/SourcesView";
 import { applyAppearance } from "./views/settingsModel";
 
-const VIEWS = ["dashboard", "markets", "portfolio", "rules", "alerts", "sources", "settings"] as const;
+const VIEWS = ["dashboard", "markets", "portfolio", "rules", "backtest", "alerts", "sources", "settings"] as const;
 type View = (typeof VIEWS)[number];
 
 export function App() {
@@ -102,6 +103,7 @@ export function App() {
     markets: "nav.markets",
     portfolio: "nav.portfolio",
     rules: "nav.rules",
+    backtest: "nav.backtest",
     alerts: "nav.alerts",
     sources: "nav.sources",
     settings: "nav.settings",
@@ -232,6 +234,7 @@ export function App() {
           canOpen={(s) => bySymbol.has(s) || rows.some((r) => r.symbol === s)}
         />
       )}
+      {view === "backtest" && <BacktestView rows={liveRows} defaultSymbol={selected} />}
       {view === "alerts" && <AlertsView />}
       {view === "sources" && <SourcesView />}
       {view === "settings" && <SettingsView />}

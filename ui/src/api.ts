@@ -3,6 +3,7 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import { open as openDialog } from "@tauri-apps/plugin-dialog";
+import type { FundamentalDay } from "./bindings/FundamentalDay";
 import type { Alert } from "./bindings/Alert";
 import type { ApiError } from "./bindings/ApiError";
 import type { Candle } from "./bindings/Candle";
@@ -33,6 +34,11 @@ import type { Holding } from "./bindings/Holding";
 import type { HoldingInput } from "./bindings/HoldingInput";
 import type { PortfolioSettings } from "./bindings/PortfolioSettings";
 import type { PortfolioView } from "./bindings/PortfolioView";
+import type { RuleBacktestReport } from "./bindings/RuleBacktestReport";
+import type { RuleBacktestRequest } from "./bindings/RuleBacktestRequest";
+import type { StrategyBacktestRequest } from "./bindings/StrategyBacktestRequest";
+import type { StrategyReport } from "./bindings/StrategyReport";
+import type { StrategyTemplate } from "./bindings/StrategyTemplate";
 
 export const UI_EVENT = "tw://event";
 
@@ -99,6 +105,8 @@ export const api = {
   /** One page of older history: the `limit` bars opening before `before` (ms UTC), oldest first. */
   getCandlesBefore: (symbol: string, interval: Interval, before: number, limit: number) =>
     call<Candle[]>("get_candles_before", { symbol, interval, before, limit }),
+  /** A stock's stored daily figures (turnover, 量比, PE, PB, money flow), oldest day first. */
+  getFundamentals: (symbol: string, days: number) => call<FundamentalDay[]>("get_fundamentals", { symbol, days }),
   /** The last `points` closes of each symbol (watchlist sparklines), one call for many rows. */
   getSparklines: (symbols: string[], interval: Interval, points: number) =>
     call<Sparkline[]>("get_sparklines", { symbols, interval, points }),
@@ -177,6 +185,12 @@ export const api = {
   importHoldingsCsv: (text: string) => call<Holding[]>("import_holdings_csv", { text }),
   getPortfolioSettings: () => call<PortfolioSettings>("get_portfolio_settings"),
   setPortfolioSettings: (settings: PortfolioSettings) => call<PortfolioSettings>("set_portfolio_settings", { settings }),
+  /** Rules (stored or not yet) over the stored history of the named symbols. */
+  backtestRules: (request: RuleBacktestRequest) => call<RuleBacktestReport>("backtest_rules", { request }),
+  /** A strategy over the stored history of one symbol. */
+  backtestStrategy: (request: StrategyBacktestRequest) => call<StrategyReport>("backtest_strategy", { request }),
+  /** The ready strategies (dual moving average, MACD cross …) with their template keys. */
+  strategyTemplates: () => call<StrategyTemplate[]>("strategy_templates"),
   getAutostart: () => call<boolean>("get_autostart"),
   setAutostart: (enabled: boolean) => call<null>("set_autostart", { enabled }),
   onUiEvent: (handler: (event: UiEvent) => void): Promise<UnlistenFn> =>

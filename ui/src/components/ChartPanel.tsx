@@ -14,6 +14,7 @@ import { INTERVALS } from "../state/ruleForm";
 import { rulePriceLines, withLevel, type RulePriceLine } from "../state/rulePriceLines";
 import { symbolCode } from "../state/watchlist";
 import { SimTag } from "./SimTag";
+import { StockPanel } from "./StockPanel";
 
 const GROUP_LABEL: Record<IndicatorGroup, MessageKey> = {
   ma: "chart.ma",
@@ -195,6 +196,7 @@ export function ChartPanel({
         onPickPrice={onCreateAlert ? setPicked : undefined}
         onMoveLine={onMoveLine}
       />
+      <StockPanel symbol={symbol} />
     </section>
   );
 }

@@ -37,6 +37,7 @@ import {
 } from "../state/ruleForm";
 import { symbolCode, symbolSource } from "../state/watchlist";
 import { ComparisonEditor, FieldError, FieldErrorsContext, GroupEditor, Section, useFieldProps, type FieldErrorsApi, type TreeOps } from "./RuleFields";
+import { RuleBacktestBox } from "./RuleBacktestBox";
 import { RulePreviewBox } from "./RulePreviewBox";
 import "./ruleEditor.css";
 
@@ -234,6 +235,9 @@ export function RuleForm({
   // The preview judges the past, so it runs without a name and ignores the expiry.
   const probe: RuleFormState = { ...current, name: current.name.trim() === "" ? "preview" : current.name, expires: false };
   const previewSpec = full && validateForm(probe).length === 0 ? buildSpec(probe) : null;
+  // The backtest replays one symbol: the rule's own first, then the watched ones.
+  const ruleSymbols = current.useSymbols ? current.symbols.map((s) => s.trim()).filter((s) => s !== "") : [];
+  const backtestSymbols = [...new Set([...ruleSymbols, ...(fallback !== "" ? [fallback] : []), ...rowSymbols])];
 
   // This component provides the error context, so it reads the errors directly.
   const nameError = errorApi.messageFor("name");
@@ -456,6 +460,7 @@ export function RuleForm({
           </p>
         )}
       </form>
+      {full && <RuleBacktestBox spec={previewSpec} symbols={backtestSymbols} defaultSymbol={backtestSymbols[0] ?? ""} />}
     </FieldErrorsContext.Provider>
   );
 }

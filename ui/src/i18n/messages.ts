@@ -2,9 +2,11 @@
 // the zh-CN table must have exactly the same keys (the compiler checks the type, a test
 // checks the placeholders).
 
+import { backtestEn, backtestZh } from "./backtestMessages";
 import { marketEn, marketZh } from "./marketMessages";
 import { portfolioEn, portfolioZh } from "./portfolioMessages";
 import { ruleEn, ruleZh } from "./ruleMessages";
+import { stockEn, stockZh } from "./stockMessages";
 
 export const en = {
   "app.name": "Tickwarden",
@@ -324,7 +326,9 @@ export const en = {
   "set.error": "Not saved. {message}",
   ...ruleEn,
   ...marketEn,
+  ...stockEn,
   ...portfolioEn,
+  ...backtestEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -647,5 +651,7 @@ export const zhCN: Messages = {
   "set.error": "未保存。{message}",
   ...ruleZh,
   ...marketZh,
+  ...stockZh,
   ...portfolioZh,
+  ...backtestZh,
 };

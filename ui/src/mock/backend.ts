@@ -21,6 +21,7 @@ import type { RuleSpec } from "../bindings/RuleSpec";
 import type { UiEvent } from "../bindings/UiEvent";
 import type { WatchRow } from "../bindings/WatchRow";
 import { ALL_OPS, opKind, parseMetric } from "../state/ruleForm";
+import { mockBacktest } from "./backtest";
 import { mockPortfolio } from "./portfolio";
 
 /** Set on window while the mock is installed; the build checks dist/ never contains it. */
@@ -516,6 +517,8 @@ export function installMockBackend(options: MockOptions = {}): MockBackend {
     fail,
   );
   const ruleSymbols = () => new Set([...syms.keys(), ...portfolio.seriesSymbols()]);
+  // Rules and strategies over the mock market's stored 1m bars.
+  const backtest = mockBacktest((s) => syms.get(s)?.candles ?? null, (spec) => validateSpec(spec, ruleSymbols()), fail);
 
   const ruleById = (id: unknown): RuleRecord => {
     const r = rules.find((x) => x.id === id);
@@ -548,6 +551,34 @@ export function installMockBackend(options: MockOptions = {}): MockBackend {
       if (!Number.isInteger(limit) || limit < 1 || limit > 5000) throw fail("invalid_input", `limit: ${String(a.limit)} bars; a page holds 1 to 5000`);
       if (a.interval !== "1m") return [];
       return s.candles.filter((c) => c.openTime < before).slice(-limit).map((c) => ({ ...c }));
+    },
+    // A stock's daily figures: made-up but repeatable for Tushare symbols (the mock market has
+    // none of its own), nothing for other sources, like the engine with no sync yet.
+    get_fundamentals: (a) => {
+      const symbol = String(a.symbol);
+      const days = Number(a.days);
+      if (!Number.isInteger(days) || days < 1 || days > 3660) throw fail("invalid_input", `days: ${String(a.days)}; ask for 1 to 3660 days`);
+      if (!symbol.startsWith("tushare:")) return [];
+      const today = Math.floor(Date.now() / 86_400_000) * 86_400_000;
+      const out = [];
+      for (let i = Math.min(days, 12); i >= 1; i--) {
+        const wave = Math.sin(i * 1.7);
+        out.push({
+          dayMs: today - i * 86_400_000,
+          values: {
+            turnover_rate: 0.4 + 0.1 * wave,
+            volume_ratio: 1 + 0.3 * wave,
+            pb: 0.92,
+            pe_ttm: 6.1,
+            total_mv: 8.1e11,
+            circ_mv: 6.9e11,
+            main_net_inflow: 2.4e8 * wave,
+            large_net_inflow: 1.1e8 * wave,
+            xlarge_net_inflow: 1.3e8 * wave,
+          },
+        });
+      }
+      return out;
     },
     get_sparklines: (a) => {
       const symbols = a.symbols as string[];
@@ -732,6 +763,7 @@ export function installMockBackend(options: MockOptions = {}): MockBackend {
     },
     export_alerts_csv: () => "id,symbol\n" + alerts.map((x) => `${x.id},${x.symbol}`).join("\n"),
     ...portfolio.handlers,
+    ...backtest.handlers,
     get_autostart: () => false,
     set_autostart: () => null,
     set_alerts_paused: (a) => {

@@ -1,5 +1,6 @@
 //! The product's streaming value detector over the whole Numenta Anomaly Benchmark, scored
-//! with the NAB rules: one parameter set, no look-ahead. Prints the three profile scores.
+//! with the NAB rules: one parameter set, no look-ahead. Prints the three profile scores, the
+//! time per value, and the scores without the context (CAD) stage.
 
 use std::path::{Path, PathBuf};
 use tw_analytics::anomaly::{ValueDetector, ValueDetectorConfig};
@@ -18,11 +19,13 @@ fn nab_dir() -> Option<PathBuf> {
     }
 }
 
-fn load(nab: &Path, cfg: &ValueDetectorConfig) -> Vec<FileInput> {
+/// The scored corpus, and the largest detector memory (bytes) at the end of a file.
+fn load(nab: &Path, cfg: &ValueDetectorConfig) -> (Vec<FileInput>, usize) {
+    let mut memory = 0;
     let labels =
         parse_windows(&std::fs::read_to_string(nab.join("labels/combined_windows.json")).unwrap())
             .unwrap();
-    labels
+    let files = labels
         .into_iter()
         .map(|(name, windows)| {
             let text = std::fs::read_to_string(nab.join("data").join(&name)).unwrap();
@@ -40,6 +43,7 @@ fn load(nab: &Path, cfg: &ValueDetectorConfig) -> Vec<FileInput> {
                 timestamps.push(t);
                 scores.push(det.push(v));
             }
+            memory = memory.max(det.memory_bytes());
             FileInput {
                 name,
                 timestamps,
@@ -47,28 +51,63 @@ fn load(nab: &Path, cfg: &ValueDetectorConfig) -> Vec<FileInput> {
                 windows,
             }
         })
-        .collect()
+        .collect();
+    (files, memory)
 }
 
-#[test]
-/// The bar: a standard score above 50 (published: Twitter ADVec 47.1, Windowed
-/// Gaussian 39.6, KNN CAD 58.0). The computation is deterministic.
-fn scores_above_50_on_the_standard_profile() {
-    let Some(nab) = nab_dir() else { return };
-    let files = load(&nab, &ValueDetectorConfig::default());
+fn print_scores(label: &str, files: &[FileInput]) -> f64 {
     let mut standard = 0.0;
     for p in Profile::ALL {
-        let c = score_corpus(&files, p);
+        let c = score_corpus(files, p);
         println!(
-            "NAB {:<20} {:6.2}  (threshold {:.6}, raw {:.3})",
+            "NAB {label:<22} {:<20} {:6.2}  (threshold {:.6}, raw {:.3})",
             p.name, c.normalized, c.threshold, c.raw
         );
         if p == Profile::STANDARD {
             standard = c.normalized;
         }
     }
+    standard
+}
+
+#[test]
+/// The shipped parameter set scores 54.24 standard (published: CAD OSE 69.9 with the
+/// whole file's min/max known in advance, KNN CAD 58.0, Relative Entropy 54.6, Twitter
+/// ADVec 47.1); a regression below 53.5 fails. Without the context stage it scores 52.54,
+/// so the stage must add. The computation is deterministic.
+fn scores_above_the_floor_on_the_standard_profile() {
+    let Some(nab) = nab_dir() else { return };
+    let t = std::time::Instant::now();
+    let (files, memory) = load(&nab, &ValueDetectorConfig::default());
+    let elapsed = t.elapsed();
+    let points: usize = files.iter().map(|f| f.scores.len()).sum();
+    println!(
+        "NAB corpus: {points} values in {:.2?} ({:.1} µs per value, one core)",
+        elapsed,
+        elapsed.as_secs_f64() * 1e6 / points as f64
+    );
+    println!(
+        "largest detector memory at the end of a file: {:.1} MiB",
+        memory as f64 / (1 << 20) as f64
+    );
+    let standard = print_scores("shipped", &files);
+    let without = print_scores(
+        "without context stage",
+        &load(
+            &nab,
+            &ValueDetectorConfig {
+                cad_weight: 0.0,
+                ..ValueDetectorConfig::default()
+            },
+        )
+        .0,
+    );
     assert!(
-        standard > 50.0,
-        "standard NAB score {standard:.2} is not above 50"
+        standard > 53.5,
+        "standard NAB score {standard:.2} is not above 53.5"
+    );
+    assert!(
+        standard > without,
+        "the context stage does not add: {standard:.2} with it, {without:.2} without"
     );
 }

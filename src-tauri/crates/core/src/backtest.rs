@@ -170,6 +170,15 @@ pub struct StrategySpec {
     pub initial_capital: f64,
 }
 
+/// A ready strategy: its template key (`dual_ma`, `macd_cross`…, as `tickwarden backtest
+/// --strategy NAME` takes it) and its spec, to start an editor from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct StrategyTemplate {
+    pub key: String,
+    pub spec: StrategySpec,
+}
+
 /// Why a trade ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -266,4 +275,56 @@ pub struct StrategyBacktestRequest {
     #[serde(default)]
     #[ts(optional)]
     pub curve_points: Option<u32>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The strategy view sends a template back as it got it (absent options as `null`), with
+    /// the user's mode, costs and sizing: the request must read back whole.
+    #[test]
+    fn a_template_sent_back_with_the_users_parameters_reads_as_a_request() {
+        let spec = StrategySpec {
+            name: "MACD cross (12, 26, 9)".into(),
+            interval: None,
+            entry: serde_json::from_str(
+                r#"{"metric":"macd","op":"crosses_up","value":{"metric":"macd_signal"}}"#,
+            )
+            .unwrap(),
+            exit: None,
+            short_entry: None,
+            short_exit: None,
+            mode: StrategyMode::LongOnly,
+            stop_loss_pct: None,
+            take_profit_pct: None,
+            fees_bps: 0.0,
+            slippage_bps: 0.0,
+            position_size: 1.0,
+            initial_capital: 10_000.0,
+        };
+        let sent = serde_json::to_value(StrategyTemplate {
+            key: "macd_cross".into(),
+            spec,
+        })
+        .unwrap();
+        assert_eq!(sent["key"], "macd_cross");
+        assert!(sent["spec"]["stop_loss_pct"].is_null());
+        let mut strategy = sent["spec"].clone();
+        strategy["mode"] = "long_short".into();
+        strategy["short_entry"] = serde_json::from_str(
+            r#"{"metric":"macd","op":"crosses_down","value":{"metric":"macd_signal"}}"#,
+        )
+        .unwrap();
+        strategy["fees_bps"] = 5.into();
+        strategy["position_size"] = 0.5.into();
+        strategy["stop_loss_pct"] = 3.into();
+        let req = serde_json::json!({"strategy": strategy, "symbol": "demo:ALPHA", "interval": "1h", "from": 1, "to": 2});
+        let req: StrategyBacktestRequest = serde_json::from_value(req).unwrap();
+        assert_eq!(req.strategy.mode, StrategyMode::LongShort);
+        assert_eq!(req.strategy.stop_loss_pct, Some(3.0));
+        assert_eq!(req.strategy.take_profit_pct, None);
+        assert_eq!(req.strategy.position_size, 0.5);
+        assert_eq!(req.interval, Some(Interval::H1));
+    }
 }

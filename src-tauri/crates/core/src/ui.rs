@@ -38,6 +38,19 @@ pub struct Sparkline {
     pub closes: Vec<f64>,
 }
 
+/// One trading day's published figures of a stock (Tushare `daily_basic` and `moneyflow`):
+/// metric name → value (`turnover_rate` %, `volume_ratio`, `pe`, `pe_ttm`, `pb`,
+/// `total_mv`/`circ_mv` and the net inflows `main_net_inflow`, `large_net_inflow`,
+/// `xlarge_net_inflow`, `net_mf_amount` in CNY). A figure the source did not publish is absent.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FundamentalDay {
+    /// The date at 00:00 UTC, ms.
+    #[ts(type = "number")]
+    pub day_ms: i64,
+    pub values: std::collections::BTreeMap<String, f64>,
+}
+
 /// Indicator values over the bars of one chart, computed by the same series code the rules
 /// read: `values[i]` belongs to `times[i]`; `null` while the indicator warms up.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]

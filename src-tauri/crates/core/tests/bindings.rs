@@ -7,7 +7,7 @@ use ts_rs::TS;
 use tw_core::backtest::{
     Direction, EquityPoint, ExitReason, RuleBacktestReport, RuleBacktestRequest,
     RuleBacktestSummary, RuleFire, StrategyBacktestRequest, StrategyMode, StrategyReport,
-    StrategySpec, TradeRecord,
+    StrategySpec, StrategyTemplate, TradeRecord,
 };
 use tw_core::delivery::{DeliverySettings, QuietHours, WebhookConfig, WebhookKind};
 use tw_core::history::{AlertEntry, AlertQuery, AlertStats, AlertStatus, KeyCount};
@@ -23,8 +23,8 @@ use tw_core::rule::{
     Comparison, Condition, Frequency, FrequencyMode, Op, Operand, RuleSpec, Target,
 };
 use tw_core::ui::{
-    ConnectionCheck, ConnectionTest, IndicatorLine, IndicatorSeries, PreviewHit, RulePreview,
-    Sparkline, SymbolMatch, UiSettings, WatchlistInfo,
+    ConnectionCheck, ConnectionTest, FundamentalDay, IndicatorLine, IndicatorSeries, PreviewHit,
+    RulePreview, Sparkline, SymbolMatch, UiSettings, WatchlistInfo,
 };
 use tw_core::{Alert, Candle, Interval, Level};
 
@@ -33,6 +33,7 @@ fn export_all(dir: &Path) {
         ($($t:ty),* $(,)?) => { $( <$t>::export_all_to(dir).expect(stringify!($t)); )* };
     }
     export!(
+        FundamentalDay,
         Direction,
         EquityPoint,
         ExitReason,
@@ -44,6 +45,7 @@ fn export_all(dir: &Path) {
         StrategyMode,
         StrategyReport,
         StrategySpec,
+        StrategyTemplate,
         TradeRecord,
         Holding,
         HoldingInput,

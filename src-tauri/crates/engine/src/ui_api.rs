@@ -12,8 +12,8 @@ use tw_analytics::rules::{compile, WatchlistMap};
 use tw_analytics::{MetricKey, SeriesBook, SeriesConfig};
 use tw_core::rule::RuleSpec;
 use tw_core::ui::{
-    IndicatorLine, IndicatorSeries, PreviewHit, RulePreview, Sparkline, SymbolMatch, UiSettings,
-    WatchlistInfo,
+    FundamentalDay, IndicatorLine, IndicatorSeries, PreviewHit, RulePreview, Sparkline,
+    SymbolMatch, UiSettings, WatchlistInfo,
 };
 use tw_core::{Interval, ManualClock, MarketEvent, Symbol};
 
@@ -288,6 +288,38 @@ impl EngineHandle {
             .store
             .candles_before(symbol.as_str(), interval, before, limit)
             .await?)
+    }
+
+    /// The stored daily figures of a stock (turnover, 量比, PE, PB, market value, money flow)
+    /// over the last `days` calendar days, oldest first.
+    pub async fn fundamentals(
+        &self,
+        symbol: &str,
+        days: u32,
+    ) -> Result<Vec<FundamentalDay>, EngineError> {
+        let symbol = parse_symbol(symbol)?;
+        if !(1..=3660).contains(&days) {
+            return Err(bad(format!("days: {days}; ask for 1 to 3660 days")));
+        }
+        let from = self.0.clock.now_ms() - i64::from(days) * 86_400_000;
+        let rows = self
+            .0
+            .store
+            .fundamentals(symbol.as_str(), from, i64::MAX)
+            .await?;
+        let mut out: Vec<FundamentalDay> = Vec::new();
+        for (day_ms, metric, value) in rows {
+            match out.last_mut() {
+                Some(d) if d.day_ms == day_ms => {
+                    d.values.insert(metric, value);
+                }
+                _ => out.push(FundamentalDay {
+                    day_ms,
+                    values: [(metric, value)].into_iter().collect(),
+                }),
+            }
+        }
+        Ok(out)
     }
 
     /// The last `points` closes of each symbol for the watchlist's sparklines, one indexed

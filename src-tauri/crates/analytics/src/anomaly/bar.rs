@@ -37,9 +37,35 @@ pub struct BarScores {
     pub note: Option<String>,
 }
 
+/// Which baselines a detector keeps and scores: returns (`return_z`, `return_robust_z`,
+/// `return_pctile`, `ewma_vol`), volume (`volume_z`) and range (`range_z`). Each part's
+/// scores are the same whether or not the others run (they share only the previous close and
+/// the gap and split checks, which always run). The CUSUM, the composite `anomaly_score`, the
+/// flag and the reasons need every part: the CUSUM restarts when it alarms, so it is only
+/// kept when all parts are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DetectorParts {
+    pub returns: bool,
+    pub volume: bool,
+    pub range: bool,
+}
+
+impl DetectorParts {
+    pub const ALL: DetectorParts = DetectorParts {
+        returns: true,
+        volume: true,
+        range: true,
+    };
+
+    pub fn all(self) -> bool {
+        self == Self::ALL
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct BarDetector {
     cfg: DetectorConfig,
+    parts: DetectorParts,
     interval_ms: i64,
     max_gap_ms: i64,
     prev_close: Option<f64>,
@@ -73,6 +99,12 @@ struct Step {
 
 impl BarDetector {
     pub fn new(cfg: DetectorConfig, interval_ms: i64) -> Self {
+        Self::with_parts(cfg, interval_ms, DetectorParts::ALL)
+    }
+
+    /// A detector keeping only some of its baselines (a backtest that reads only some of
+    /// its scores); the others are `None`, and nothing is flagged unless all parts run.
+    pub fn with_parts(cfg: DetectorConfig, interval_ms: i64, parts: DetectorParts) -> Self {
         // Daily bars skip weekends and holidays; intraday sources may skip a few quiet
         // minutes. Anything longer is a gap the return must not span.
         let max_gap_ms = if interval_ms >= DAY_MS {
@@ -91,6 +123,7 @@ impl BarDetector {
             ewma_var: None,
             cusum: Cusum::default(),
             cfg,
+            parts,
         }
     }
 
@@ -123,11 +156,11 @@ impl BarDetector {
         if let Some(r) = st.ret_in {
             self.rets.push(r);
         }
-        if volume_complete && b.volume.is_finite() && b.volume >= 0.0 {
+        if self.parts.volume && volume_complete && b.volume.is_finite() && b.volume >= 0.0 {
             self.log_vols
                 .push(clip(&self.log_vols, b.volume.ln_1p(), self.cfg.clip_sigmas));
         }
-        if b.close > 0.0 && b.high >= b.low {
+        if self.parts.range && b.close > 0.0 && b.high >= b.low {
             let range = (b.high - b.low) / b.close;
             self.ranges
                 .push(clip(&self.ranges, range, self.cfg.clip_sigmas));
@@ -178,19 +211,23 @@ impl BarDetector {
             _ => None,
         };
         s.log_return = r;
-        if let Some(r) = r {
-            st.ret_in = Some(clip(&self.rets, r, cfg.clip_sigmas));
+        // The robust statistics of the return baseline, used several times below: computed
+        // once (the window does not change within a step).
+        let mut ret_scale = None;
+        if let Some(r) = r.filter(|_| self.parts.returns) {
+            let (med, scale) = (self.rets.median(), robust_scale(&self.rets));
+            ret_scale = scale;
+            st.ret_in = Some(clip_with(&self.rets, r, cfg.clip_sigmas, med, scale));
             let var = self.ewma_var.unwrap_or(r * r);
             st.ewma_var = Some(cfg.ewma_lambda * var + (1.0 - cfg.ewma_lambda) * r * r);
             if warm {
                 let (mean, std) = (self.rets.mean(), self.rets.std());
                 s.return_z = z(r, mean, std);
-                let scale = robust_scale(&self.rets);
-                s.return_robust_z = scale.and_then(|sc| Some((r - self.rets.median()?) / sc));
+                s.return_robust_z = scale.and_then(|sc| Some((r - med?) / sc));
                 s.return_pctile = self.rets.percentile_rank(r).map(|p| p * 100.0);
                 s.ewma_vol = self.ewma_var.map(f64::sqrt);
                 s.ewma_z = s.ewma_vol.filter(|v| *v > 1e-12).map(|v| r / v);
-                if let (Some(med), Some(sc)) = (self.rets.median(), scale) {
+                if let (Some(med), Some(sc), true) = (med, scale, self.parts.all()) {
                     let x = ((r - med) / sc).clamp(-cfg.clip_sigmas, cfg.clip_sigmas);
                     st.cusum = self.cusum_step(st.cusum, x, b.close);
                     s.cusum = Some(if st.cusum.pos >= st.cusum.neg {
@@ -202,15 +239,21 @@ impl BarDetector {
             }
         }
         // Volume and range warm up on their own: they need no previous close.
-        if b.volume.is_finite() && b.volume >= 0.0 && self.log_vols.len() >= cfg.warmup {
+        if self.parts.volume
+            && b.volume.is_finite()
+            && b.volume >= 0.0
+            && self.log_vols.len() >= cfg.warmup
+        {
             let lv = b.volume.ln_1p() + st.volume_shift;
             s.volume_z = z(lv, self.log_vols.mean(), self.log_vols.std());
         }
-        if b.close > 0.0 && self.ranges.len() >= cfg.warmup {
+        if self.parts.range && b.close > 0.0 && self.ranges.len() >= cfg.warmup {
             let range = (b.high - b.low) / b.close;
             s.range_z = z(range, self.ranges.mean(), self.ranges.std());
         }
-        self.judge(&mut s, b, &mut st.cusum);
+        if self.parts.all() {
+            self.judge(&mut s, b, &mut st.cusum, ret_scale);
+        }
         st.scores = s;
         st
     }
@@ -234,14 +277,15 @@ impl BarDetector {
     }
 
     /// Composite score, the flag, and the reasons; a CUSUM alarm restarts the CUSUM.
-    fn judge(&self, s: &mut BarScores, b: &Bar, c: &mut Cusum) {
+    /// `ret_scale` is `robust_scale` of the return baseline.
+    fn judge(&self, s: &mut BarScores, b: &Bar, c: &mut Cusum, ret_scale: Option<f64>) {
         let cfg = &self.cfg;
         let Some(r) = s.log_return else { return };
         let Some(rz) = s.return_robust_z else { return };
         // The price test uses the wider of the robust and the plain spread: fat-tailed
         // markets (alts on 5m bars) have a small MAD next to their real swings, and the plain
         // spread is already protected from single prints by the clipping of the baseline.
-        let pz = match (s.return_z, self.rets.std(), robust_scale(&self.rets)) {
+        let pz = match (s.return_z, self.rets.std(), ret_scale) {
             (Some(_), Some(sd), Some(sc)) if sd > sc => rz * sc / sd,
             _ => rz,
         };
@@ -326,7 +370,12 @@ fn robust_scale(w: &SortedWindow) -> Option<f64> {
 
 /// What enters a baseline: the value, clipped to `k` robust deviations of the median.
 fn clip(w: &SortedWindow, x: f64, k: f64) -> f64 {
-    match (w.median(), robust_scale(w)) {
+    clip_with(w, x, k, w.median(), robust_scale(w))
+}
+
+/// [`clip`] with the window's median and `robust_scale` already at hand.
+fn clip_with(w: &SortedWindow, x: f64, k: f64, median: Option<f64>, scale: Option<f64>) -> f64 {
+    match (median, scale) {
         (Some(m), Some(sc)) if w.len() >= 10 => x.clamp(m - k * sc, m + k * sc),
         _ => x,
     }

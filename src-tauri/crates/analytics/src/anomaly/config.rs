@@ -72,6 +72,14 @@ pub struct ValueDetectorConfig {
     pub entropy_chi2: f64,
     pub entropy_max_hypotheses: usize,
     pub entropy_score: f64,
+    /// Context stage (CAD OSE without look-ahead, [`crate::nab::StreamingCad`]): values that
+    /// fix its range, its rest period after a high score, most contexts stored (bounds its
+    /// memory and its work per value), and the factor on its score in the final
+    /// `max(stages above, cad_weight × CAD score)`. `cad_weight` 0 turns the stage off.
+    pub cad_warmup: usize,
+    pub cad_rest: usize,
+    pub cad_max_contexts: usize,
+    pub cad_weight: f64,
 }
 
 impl Default for ValueDetectorConfig {
@@ -92,6 +100,10 @@ impl Default for ValueDetectorConfig {
             entropy_chi2: 13.28,
             entropy_max_hypotheses: 256,
             entropy_score: 0.22,
+            cad_warmup: 400,
+            cad_rest: 120,
+            cad_max_contexts: 30_000,
+            cad_weight: 0.21 / 0.65,
         }
     }
 }

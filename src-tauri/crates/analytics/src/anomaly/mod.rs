@@ -15,7 +15,7 @@ mod reasons;
 mod value;
 mod window;
 
-pub use bar::{BarDetector, BarScores};
+pub use bar::{BarDetector, BarScores, DetectorParts};
 pub use config::{DetectorConfig, ValueDetectorConfig};
 pub use entropy::RelativeEntropy;
 pub use value::ValueDetector;

@@ -10,12 +10,17 @@
 //! 3. a distribution change: a window whose histogram matches none this stream has shown
 //!    before ([`RelativeEntropy`]) scores `entropy_score`, just over the report level;
 //! 4. a refractory period after a report, so one event is reported once, unless a clearly
-//!    bigger one follows.
+//!    bigger one follows;
+//! 5. a context stage: CAD OSE ([`crate::nab::StreamingCad`], a port of the Contextual
+//!    Anomaly Detector with its value range taken from the first values instead of the
+//!    whole file); the score is the larger of the above and `cad_weight` × its score. Its
+//!    context store is capped, so its memory and work per value are bounded.
 
 use super::config::ValueDetectorConfig;
 use super::entropy::RelativeEntropy;
 use super::window::SortedWindow;
 use crate::indicators::WindowSum;
+use crate::nab::{CadConfig, StreamingCad};
 use crate::stats::RollingStats;
 
 const PARTS: usize = 2;
@@ -33,6 +38,7 @@ pub struct ValueDetector {
     quiet_left: usize,
     last_report: f64,
     entropy: RelativeEntropy,
+    cad: Option<StreamingCad>,
 }
 
 impl ValueDetector {
@@ -53,6 +59,16 @@ impl ValueDetector {
                 cfg.entropy_chi2,
                 cfg.entropy_max_hypotheses,
             ),
+            cad: (cfg.cad_weight > 0.0).then(|| {
+                StreamingCad::new(
+                    CadConfig {
+                        rest_period: cfg.cad_rest,
+                        max_contexts: cfg.cad_max_contexts,
+                        ..CadConfig::default()
+                    },
+                    cfg.cad_warmup,
+                )
+            }),
             cfg,
         }
     }
@@ -79,6 +95,15 @@ impl ValueDetector {
         if !x.is_finite() {
             return 0.0;
         }
+        let s = self.push_stages(x);
+        match &mut self.cad {
+            Some(cad) => s.max(self.cfg.cad_weight * cad.push(x)),
+            None => s,
+        }
+    }
+
+    /// Stages 1–4.
+    fn push_stages(&mut self, x: f64) -> f64 {
         let raw = self.raw(x);
         let new_regime = self.entropy.push(x);
         if let Some(p) = self.prev {
@@ -130,6 +155,7 @@ impl ValueDetector {
             + self.diffs.memory_bytes()
             + PARTS * (self.cfg.history + self.cfg.short) * 8
             + self.entropy.memory_bytes()
+            + self.cad.as_ref().map_or(0, StreamingCad::memory_bytes)
     }
 }
 

@@ -6,6 +6,8 @@
 //! - [`backtest_strategy`] trades a strategy whose entry and exit are rule conditions, compiled
 //!   and evaluated by the rule code on the series book's closed-bar metrics.
 //!
+//! Both compute only the metrics their conditions read ([`Compute`]).
+//!
 //! The definitions of every figure are in `tw_core::backtest` and the README.
 
 mod perf;
@@ -14,11 +16,23 @@ mod strategy;
 mod templates;
 
 pub use perf::{performance, Performance, YEAR_MS};
-pub use rules::{backtest_rules, RuleReplay, RuleRun};
-pub use strategy::{backtest_strategy, DEFAULT_CURVE_POINTS};
+pub use rules::{backtest_rules, backtest_rules_with, RuleReplay, RuleRun};
+pub use strategy::{backtest_strategy, backtest_strategy_with, DEFAULT_CURVE_POINTS};
 pub use templates::{template, TEMPLATES};
 
 use tw_core::{Candle, Interval};
+
+/// How much of the series code a backtest runs. The results are the same either way: a
+/// metric a condition reads is computed by the same code, in the same state, whatever else
+/// is computed beside it (see `series::Demand`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Compute {
+    /// Only the stages whose metrics the conditions read, on the intervals they read them.
+    #[default]
+    Read,
+    /// Every metric on every interval built, as the live engine computes them.
+    Everything,
+}
 
 /// What stops a backtest, in words that name the bad input.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -1,9 +1,10 @@
 //! Rule backtests: recorded candles through the live series and rule code.
 
-use super::{data_interval, invalid, reachable, BacktestError};
+use super::{data_interval, invalid, reachable, BacktestError, Compute};
 use crate::rules::{
     compile, metrics_of, BreakerConfig, CompiledRule, Fired, RuleBook, WatchlistMap,
 };
+use crate::series::Demand;
 use crate::{SeriesBook, SeriesConfig, SeriesUpdate};
 use std::collections::HashMap;
 use tw_core::backtest::{Direction, RuleBacktestReport, RuleBacktestSummary, RuleFire};
@@ -26,22 +27,44 @@ pub struct RuleReplay {
 }
 
 impl RuleReplay {
-    /// A fresh series book (computing every metric the rules read, at their intervals) and a
-    /// rule book loaded with `rules`.
+    /// A fresh series book computing only the metrics the rules read, each at its rule's
+    /// interval (what the rule book reads of an update: the conditions' metrics and the
+    /// price), and a rule book loaded with `rules`.
     pub fn new(rules: Vec<CompiledRule>, lists: &WatchlistMap, clock: ManualClock) -> Self {
+        Self::with_compute(rules, lists, clock, Compute::Read)
+    }
+
+    /// [`RuleReplay::new`], choosing how much of the series code runs; the fires are the
+    /// same either way.
+    pub fn with_compute(
+        rules: Vec<CompiledRule>,
+        lists: &WatchlistMap,
+        clock: ManualClock,
+        compute: Compute,
+    ) -> Self {
         let mut intervals: Vec<Interval> = rules.iter().map(|r| r.spec.interval).collect();
         intervals.sort_by_key(|i| i.millis());
         intervals.dedup();
+        let mut demand = match compute {
+            Compute::Read => Demand::Only(Vec::new()),
+            Compute::Everything => Demand::All,
+        };
+        let mut keys = Vec::new();
+        for r in &rules {
+            let mut mine = Vec::new();
+            metrics_of(&r.cond, &mut mine);
+            for k in mine {
+                demand.add(r.spec.interval, k);
+                keys.push(k);
+            }
+        }
         let mut series = SeriesBook::new(SeriesConfig {
             intervals,
+            demand,
             ..SeriesConfig::default()
         });
-        for r in &rules {
-            let mut keys = Vec::new();
-            metrics_of(&r.cond, &mut keys);
-            for k in keys {
-                series.track(k);
-            }
+        for k in keys {
+            series.track(k);
         }
         let mut book = RuleBook::new();
         book.load(rules, lists);
@@ -96,6 +119,15 @@ pub struct RuleRun<'a> {
 }
 
 pub fn backtest_rules(run: RuleRun<'_>) -> Result<RuleBacktestReport, BacktestError> {
+    backtest_rules_with(run, Compute::Read)
+}
+
+/// [`backtest_rules`], choosing how much of the series code runs; the report is the same
+/// either way (the choice only costs time).
+pub fn backtest_rules_with(
+    run: RuleRun<'_>,
+    compute: Compute,
+) -> Result<RuleBacktestReport, BacktestError> {
     let all: Vec<&Candle> = run.series.iter().flatten().collect();
     if all.is_empty() {
         return Err(BacktestError::NoData);
@@ -185,7 +217,7 @@ pub fn backtest_rules(run: RuleRun<'_>) -> Result<RuleBacktestReport, BacktestEr
     order.sort_unstable();
 
     let clock = ManualClock::new(first_open);
-    let mut replay = RuleReplay::new(compiled, &WatchlistMap::new(), clock);
+    let mut replay = RuleReplay::with_compute(compiled, &WatchlistMap::new(), clock, compute);
     replay.set_breaker(run.breaker);
     // (symbol, interval) → (open time, close) of its closed bars, for the forward returns.
     let mut closes: HashMap<(Symbol, Interval), Vec<(i64, f64)>> = HashMap::new();

@@ -18,10 +18,11 @@
 //!   close (reason `end`).
 
 use super::perf::{performance, YEAR_MS};
-use super::{data_interval, invalid, reachable, BacktestError};
+use super::{data_interval, invalid, reachable, BacktestError, Compute};
 use crate::indicators::IndicatorConfig;
 use crate::metric::Metrics;
 use crate::rules::{compile_condition, evaluate3, metrics_of, History, Node, Sample};
+use crate::series::Demand;
 use crate::{SeriesBook, SeriesConfig};
 use tw_core::backtest::{
     EquityPoint, ExitReason, StrategyMode, StrategyReport, StrategySpec, TradeRecord,
@@ -226,11 +227,23 @@ impl Sim {
 }
 
 /// Runs `spec` over closed `candles` of one symbol (oldest first). `curve_points` caps the
-/// equity curve returned (0: every bar); the figures use every bar.
+/// equity curve returned (0: every bar); the figures use every bar. The series code computes
+/// only the metrics the conditions read ([`Compute::Read`]).
 pub fn backtest_strategy(
     spec: &StrategySpec,
     candles: &[Candle],
     curve_points: usize,
+) -> Result<StrategyReport, BacktestError> {
+    backtest_strategy_with(spec, candles, curve_points, Compute::Read)
+}
+
+/// [`backtest_strategy`], choosing how much of the series code runs; the report is the same
+/// either way (the choice only costs time).
+pub fn backtest_strategy_with(
+    spec: &StrategySpec,
+    candles: &[Candle],
+    curve_points: usize,
+    compute: Compute,
 ) -> Result<StrategyReport, BacktestError> {
     check(spec)?;
     let data_iv = data_interval(candles)?;
@@ -268,17 +281,10 @@ pub fn backtest_strategy(
     }
     conds.history = history;
 
-    // The live series code, computing the sma/ema periods the conditions name (not the
-    // chart's default ones, which nothing here reads).
-    let mut series = SeriesBook::new(SeriesConfig {
-        intervals: vec![interval],
-        indicators: IndicatorConfig {
-            sma_periods: Vec::new(),
-            ema_periods: Vec::new(),
-            ..IndicatorConfig::default()
-        },
-        ..SeriesConfig::default()
-    });
+    // The live series code, on the strategy's interval only (a finer base interval is
+    // rolled up into it, nothing coarser is built), computing the sma/ema periods the
+    // conditions name (not the chart's default ones) and, unless asked for everything, only
+    // the metrics the conditions read.
     let mut keys = Vec::new();
     for n in [&conds.entry]
         .into_iter()
@@ -288,6 +294,19 @@ pub fn backtest_strategy(
     {
         metrics_of(n, &mut keys);
     }
+    let mut series = SeriesBook::new(SeriesConfig {
+        intervals: vec![interval],
+        indicators: IndicatorConfig {
+            sma_periods: Vec::new(),
+            ema_periods: Vec::new(),
+            ..IndicatorConfig::default()
+        },
+        demand: match compute {
+            Compute::Read => Demand::only(&[interval], &keys),
+            Compute::Everything => Demand::All,
+        },
+        ..SeriesConfig::default()
+    });
     for k in keys {
         series.track(k);
     }

@@ -1,8 +1,13 @@
 //! The Numenta Anomaly Benchmark: its scoring rules (reimplemented from `SCORING.md` in the
-//! shared data) and the parsing of its timestamps and label windows. Reading and writing
-//! files is the app's job (`tickwarden nab`); this module is pure.
+//! shared data), the parsing of its timestamps and label windows, and a port of the CAD OSE
+//! detector ([`Cad`], as NAB runs it, and [`StreamingCad`], without look-ahead, used as a stage
+//! of [`crate::anomaly::ValueDetector`]). Reading and writing files is the app's job
+//! (`tickwarden nab`); this module is pure.
 
+mod cad;
 mod scorer;
+
+pub use cad::{py2_tuple_hash, Cad, CadConfig, PyIntDict, StreamingCad};
 
 pub use scorer::{
     row_weights, score_corpus, score_file_at, CorpusScore, FileInput, FileScore, Profile,

@@ -512,7 +512,14 @@ impl PortfolioBook {
             var95_param_pct: risk::parametric_var(&rets, 0.95).map(|v| v * 100.0),
             var99_param_pct: risk::parametric_var(&rets, 0.99).map(|v| v * 100.0),
             var95_amount: var95.zip(self.total_value()).map(|(r, v)| r * v),
-            max_drawdown_pct: risk::max_drawdown(&values).map(|v| v * 100.0),
+            // The worst fall of the daily history, or today's fall below its peak if worse.
+            max_drawdown_pct: match (
+                risk::max_drawdown(&values).map(|v| v * 100.0),
+                self.drawdown_now(),
+            ) {
+                (Some(h), Some(n)) => Some(h.max(n)),
+                (h, n) => h.or(n),
+            },
             drawdown_pct: self.drawdown_now(),
             sharpe: risk::sharpe(&rets, ppy),
             hhi: risk::hhi(&weights),

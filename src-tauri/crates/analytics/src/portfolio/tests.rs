@@ -185,3 +185,14 @@ fn a_lot_bought_today_makes_its_day_pnl_from_cost() {
     assert_eq!(v.positions[0].day_pnl, Some(50.0));
     assert_eq!(ymd_ms("2023-11-15"), Some(T0));
 }
+
+#[test]
+fn the_max_drawdown_counts_todays_fall_below_the_peak() {
+    let mut b = book();
+    // Yesterday's value is the peak of the history (258 + 590 = 848); BTC falls 20 % today.
+    b.on_price("binance:BTCUSDT", 103.2, T0 + 7_200_000, true);
+    let v = b.view(T0 + 7_200_000);
+    let now = v.risk.drawdown_pct.unwrap();
+    assert!((now - 2.0 * 25.8 / 848.0 * 100.0).abs() < 1e-9, "{now}");
+    assert!(v.risk.max_drawdown_pct.unwrap() >= now);
+}

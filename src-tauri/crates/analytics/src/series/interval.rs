@@ -1,8 +1,8 @@
 //! One (symbol, interval) series: the bar being built, its indicators and its detector.
 
 use super::extras::Extras;
-use super::{Flagged, SeriesConfig, SeriesUpdate};
-use crate::anomaly::{BarDetector, BarScores};
+use super::{Demand, Flagged, SeriesConfig, SeriesUpdate, DETECTOR_METRICS};
+use crate::anomaly::{BarDetector, BarScores, DetectorParts};
 use crate::indicators::{Bar, IndicatorSet};
 use crate::metric::{MetricKey, Metrics};
 use std::collections::VecDeque;
@@ -19,9 +19,12 @@ pub(super) struct IntervalSeries {
     tainted: bool,
     pub last_closed_open: Option<i64>,
     ind: IndicatorSet,
-    det: BarDetector,
-    /// (open time, open) of the bars inside the `change_pct` look-back, oldest first.
-    opens: VecDeque<(i64, f64)>,
+    /// `None` when no detector metric is demanded.
+    det: Option<BarDetector>,
+    /// (open time, open) of the bars inside the `change_pct` look-back, oldest first; `None`
+    /// when `change_pct` is not demanded.
+    opens: Option<VecDeque<(i64, f64)>>,
+    demand: Demand,
     prev: Option<Metrics>,
     pub last_scores: BarScores,
     /// The detector's scores of the last closed bar (what a scan of history reports).
@@ -34,6 +37,7 @@ pub(super) struct IntervalSeries {
 
 impl IntervalSeries {
     pub fn new(symbol: Symbol, interval: Interval, cfg: &SeriesConfig) -> Self {
+        let wants = |k: MetricKey| cfg.demand.wants(interval, k);
         IntervalSeries {
             symbol,
             interval,
@@ -41,9 +45,11 @@ impl IntervalSeries {
             closed_part: None,
             tainted: false,
             last_closed_open: None,
-            ind: IndicatorSet::new(&cfg.indicators, interval.millis()),
-            det: BarDetector::new(cfg.detector.clone(), interval.millis()),
-            opens: VecDeque::new(),
+            ind: IndicatorSet::wanted(&cfg.indicators, interval.millis(), wants),
+            det: detector_parts(wants)
+                .map(|p| BarDetector::with_parts(cfg.detector.clone(), interval.millis(), p)),
+            opens: wants(MetricKey::ChangePct).then(VecDeque::new),
+            demand: cfg.demand.clone(),
             prev: None,
             last_scores: BarScores::default(),
             last_closed_scores: BarScores::default(),
@@ -53,14 +59,16 @@ impl IntervalSeries {
     }
 
     pub fn track(&mut self, k: MetricKey) {
-        self.ind.track(k);
+        if self.demand.wants(self.interval, k) {
+            self.ind.track(k);
+        }
     }
 
     pub fn memory_bytes(&self) -> usize {
         std::mem::size_of::<Self>()
             + self.ind.memory_bytes()
-            + self.det.memory_bytes()
-            + self.opens.capacity() * 16
+            + self.det.as_ref().map_or(0, |d| d.memory_bytes())
+            + self.opens.as_ref().map_or(0, |o| o.capacity() * 16)
     }
 
     /// Metrics of `bar`; a closing bar is filed into the indicators and the detector.
@@ -69,25 +77,33 @@ impl IntervalSeries {
         m.set(MetricKey::Price, Some(bar.close));
         m.set(MetricKey::Volume, Some(bar.volume));
         m.set(MetricKey::QuoteVolume, Some(bar.quote_volume));
-        let reference = self
-            .opens
-            .iter()
-            .find(|(t, _)| *t >= at_ms - cfg.change_window_ms)
-            .map(|&(_, o)| o)
-            .unwrap_or(bar.open);
-        if reference > 0.0 {
-            m.set(
-                MetricKey::ChangePct,
-                Some((bar.close / reference - 1.0) * 100.0),
-            );
+        if let Some(opens) = &self.opens {
+            let reference = opens
+                .iter()
+                .find(|(t, _)| *t >= at_ms - cfg.change_window_ms)
+                .map(|&(_, o)| o)
+                .unwrap_or(bar.open);
+            if reference > 0.0 {
+                m.set(
+                    MetricKey::ChangePct,
+                    Some((bar.close / reference - 1.0) * 100.0),
+                );
+            }
         }
         let b = Bar::from(bar);
-        let scores = if closing {
+        if closing {
             self.ind.push(&b, &mut m);
-            self.det.push(&b, !self.tainted)
         } else {
             self.ind.peek(&b, &mut m);
-            let mut s = self.det.peek(&b);
+        }
+        let Some(det) = self.det.as_mut() else {
+            self.extras.write(self.interval, bar.open_time, &mut m);
+            return m;
+        };
+        let scores = if closing {
+            det.push(&b, !self.tainted)
+        } else {
+            let mut s = det.peek(&b);
             if self.tainted {
                 s.volume_z = None;
             }
@@ -112,10 +128,12 @@ impl IntervalSeries {
     fn file_closed(&mut self, bar: &Candle, cfg: &SeriesConfig) {
         self.tainted = false;
         self.last_closed_open = Some(bar.open_time);
-        self.opens.push_back((bar.open_time, bar.open));
-        let horizon = bar.open_time - cfg.change_window_ms;
-        while self.opens.front().is_some_and(|(t, _)| *t < horizon) {
-            self.opens.pop_front();
+        if let Some(opens) = self.opens.as_mut() {
+            opens.push_back((bar.open_time, bar.open));
+            let horizon = bar.open_time - cfg.change_window_ms;
+            while opens.front().is_some_and(|(t, _)| *t < horizon) {
+                opens.pop_front();
+            }
         }
     }
 
@@ -281,11 +299,36 @@ impl IntervalSeries {
 
     pub fn gap(&mut self) {
         self.prev = None;
-        self.det.reset();
+        if let Some(d) = self.det.as_mut() {
+            d.reset();
+        }
         if self.current.is_some() {
             self.tainted = true;
         }
     }
+}
+
+/// The parts of the detector that write a wanted metric; `None` when none does.
+fn detector_parts(wants: impl Fn(MetricKey) -> bool) -> Option<DetectorParts> {
+    if !DETECTOR_METRICS.iter().any(|k| wants(*k)) {
+        return None;
+    }
+    // The CUSUM and the composite score need every part (see `DetectorParts`).
+    if wants(MetricKey::Cusum) || wants(MetricKey::AnomalyScore) {
+        return Some(DetectorParts::ALL);
+    }
+    Some(DetectorParts {
+        returns: [
+            MetricKey::ReturnZ,
+            MetricKey::ReturnRobustZ,
+            MetricKey::ReturnPctile,
+            MetricKey::EwmaVol,
+        ]
+        .iter()
+        .any(|k| wants(*k)),
+        volume: wants(MetricKey::VolumeZ),
+        range: wants(MetricKey::RangeZ),
+    })
 }
 
 /// `acc` (the finer bars so far in the bucket) followed by `next`.

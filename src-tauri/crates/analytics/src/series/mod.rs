@@ -24,6 +24,72 @@ pub struct SeriesConfig {
     pub indicators: IndicatorConfig,
     /// Detector thresholds and windows; its window and warm-up also govern `volume_z`.
     pub detector: DetectorConfig,
+    /// Which metrics are computed: all of them (the default, and what the live engine needs:
+    /// the UI, the radar and the anomaly stream read them), or only those a backtest's
+    /// conditions read.
+    pub demand: Demand,
+}
+
+/// The metrics the series compute.
+///
+/// With [`Demand::Only`], a series computes only the stages that write a demanded metric of
+/// its interval: each indicator (MACD and Bollinger as wholes), each part of the anomaly
+/// detector (returns, volume, range; the CUSUM and `anomaly_score` need them all, see
+/// [`crate::anomaly::DetectorParts`]), and the `change_pct` look-back. Price, volume, quote
+/// volume and the symbol's fundamentals and open interest are always written. A stage that
+/// runs computes exactly what it computes under [`Demand::All`], so a demanded metric has the
+/// same value either way. Nothing is flagged for the anomaly stream unless the whole
+/// detector runs.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Demand {
+    #[default]
+    All,
+    /// (interval, metric) pairs; a series of an interval not listed (the finer base bars a
+    /// coarser series is rolled up from) computes no indicator or detector at all.
+    Only(Vec<(Interval, MetricKey)>),
+}
+
+/// What the anomaly detector writes.
+pub const DETECTOR_METRICS: [MetricKey; 8] = [
+    MetricKey::VolumeZ,
+    MetricKey::ReturnZ,
+    MetricKey::ReturnRobustZ,
+    MetricKey::ReturnPctile,
+    MetricKey::RangeZ,
+    MetricKey::EwmaVol,
+    MetricKey::Cusum,
+    MetricKey::AnomalyScore,
+];
+
+impl Demand {
+    /// Only the metrics in `keys`, each on every interval in `intervals`.
+    pub fn only(intervals: &[Interval], keys: &[MetricKey]) -> Self {
+        let mut v = Vec::new();
+        for &i in intervals {
+            for &k in keys {
+                if !v.contains(&(i, k)) {
+                    v.push((i, k));
+                }
+            }
+        }
+        Demand::Only(v)
+    }
+
+    /// Adds `k` on `interval` (no-op under [`Demand::All`]).
+    pub fn add(&mut self, interval: Interval, k: MetricKey) {
+        if let Demand::Only(v) = self {
+            if !v.contains(&(interval, k)) {
+                v.push((interval, k));
+            }
+        }
+    }
+
+    pub fn wants(&self, interval: Interval, k: MetricKey) -> bool {
+        match self {
+            Demand::All => true,
+            Demand::Only(v) => v.contains(&(interval, k)),
+        }
+    }
 }
 
 impl Default for SeriesConfig {
@@ -33,6 +99,7 @@ impl Default for SeriesConfig {
             intervals: Interval::ALL.to_vec(),
             indicators: IndicatorConfig::default(),
             detector: DetectorConfig::default(),
+            demand: Demand::All,
         }
     }
 }
@@ -215,7 +282,8 @@ impl SeriesBook {
     }
 
     /// Makes every series compute `sma(n)`/`ema(n)` for a period a rule names, beyond the
-    /// default periods. Series warm it up from their next closed bar.
+    /// default periods. Series warm it up from their next closed bar. Under
+    /// [`Demand::Only`], only the series of an interval that demands the period compute it.
     pub fn track(&mut self, k: MetricKey) {
         if !matches!(k, MetricKey::Sma(_) | MetricKey::Ema(_)) || self.tracked.contains(&k) {
             return;
