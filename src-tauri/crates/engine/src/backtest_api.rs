@@ -153,8 +153,9 @@ impl EngineHandle {
         )
     }
 
-    /// A strategy over the stored history of one symbol. Bars before `from` are not read:
-    /// the strategy's indicators warm up inside the window, as they would on a CSV.
+    /// A strategy over the stored history of one symbol. Up to [`BACKTEST_WARM_UP_BARS`]
+    /// stored bars before `from` warm the indicators up (as live evaluation would have them
+    /// warm); trading, figures and the equity curve start at `from`.
     pub async fn backtest_strategy(
         &self,
         req: &StrategyBacktestRequest,
@@ -164,20 +165,24 @@ impl EngineHandle {
             .interval
             .or(req.strategy.interval)
             .unwrap_or(Interval::M1);
-        let sym =
-            Symbol::parse(&req.symbol).map_err(|e| bad(format!("symbol {:?}: {e}", req.symbol)))?;
-        let mut bars = self
-            .0
-            .store
-            .candles_between(sym.as_str(), interval, req.from, req.to)
+        let bars = self
+            .stored_bars(&req.symbol, interval, req.from, req.to)
             .await?;
-        bars.retain(|b| b.closed && b.close_time() <= req.to);
-        if bars.is_empty() {
+        if !bars.iter().any(|b| b.open_time >= req.from) {
             return Err(bad(format!(
                 "no stored {interval} candles of {} in the window",
                 req.symbol
             )));
         }
-        backtest_strategy_on(&req.strategy, &bars, req.curve_points)
+        let points = req
+            .curve_points
+            .map_or(DEFAULT_CURVE_POINTS, |p| p as usize);
+        Ok(bt::backtest_strategy_from(
+            &req.strategy,
+            &bars,
+            points,
+            bt::Compute::Read,
+            Some(req.from),
+        )?)
     }
 }

@@ -17,7 +17,9 @@ mod templates;
 
 pub use perf::{performance, Performance, YEAR_MS};
 pub use rules::{backtest_rules, backtest_rules_with, RuleReplay, RuleRun};
-pub use strategy::{backtest_strategy, backtest_strategy_with, DEFAULT_CURVE_POINTS};
+pub use strategy::{
+    backtest_strategy, backtest_strategy_from, backtest_strategy_with, DEFAULT_CURVE_POINTS,
+};
 pub use templates::{template, TEMPLATES};
 
 use tw_core::{Candle, Interval};

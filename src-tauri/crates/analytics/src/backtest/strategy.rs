@@ -245,6 +245,19 @@ pub fn backtest_strategy_with(
     curve_points: usize,
     compute: Compute,
 ) -> Result<StrategyReport, BacktestError> {
+    backtest_strategy_from(spec, candles, curve_points, compute, None)
+}
+
+/// [`backtest_strategy_with`] where the bars opening before `trade_from` only warm the
+/// indicators and conditions up: no signal, fill or equity point comes from them, so the
+/// window starts with warm indicators, as live evaluation would have them.
+pub fn backtest_strategy_from(
+    spec: &StrategySpec,
+    candles: &[Candle],
+    curve_points: usize,
+    compute: Compute,
+    trade_from: Option<i64>,
+) -> Result<StrategyReport, BacktestError> {
     check(spec)?;
     let data_iv = data_interval(candles)?;
     let interval = spec.interval.unwrap_or(data_iv);
@@ -338,6 +351,16 @@ pub fn backtest_strategy_with(
             .filter(|u| u.interval == interval && u.bar.closed)
         {
             let bar = &u.bar;
+            if trade_from.is_some_and(|t| bar.open_time < t) {
+                // Warm-up: the conditions see the bar (crossings need a previous sample,
+                // moving operators their look-back), nothing is traded or counted.
+                if u.prev.is_none() {
+                    conds.history.clear();
+                }
+                conds.history.push(&u.metrics);
+                conds.prev = Some(u.metrics);
+                continue;
+            }
             first_open.get_or_insert(bar.open_time);
             // 1. Yesterday's signal fills at this open.
             match pending.take() {
