@@ -49,7 +49,7 @@ fn tokens_never_reach_the_logs_or_the_terminal() {
     );
 
     // The engine with the local API (which makes its own token) at the most verbose level.
-    let run = Command::new(bin)
+    let mut run = Command::new(bin)
         .args([
             "headless",
             "--demo-history",
@@ -67,6 +67,17 @@ fn tokens_never_reach_the_logs_or_the_terminal() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    // Read both pipes while it runs: at `trace` the engine writes more than a pipe holds, and
+    // an unread pipe would stall it before the local API starts.
+    let drain = |mut r: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = r.read_to_end(&mut buf);
+            buf
+        })
+    };
+    let out_reader = drain(Box::new(run.stdout.take().unwrap()));
+    let err_reader = drain(Box::new(run.stderr.take().unwrap()));
     let logs = data.join("logs");
     let started = Instant::now();
     let api_token = loop {
@@ -95,12 +106,14 @@ fn tokens_never_reach_the_logs_or_the_terminal() {
         .arg("-TERM")
         .arg(run.id().to_string())
         .status();
-    let out = run.wait_with_output().unwrap();
-    assert!(out.status.success(), "headless ended with {}", out.status);
+    let status = run.wait().unwrap();
+    assert!(status.success(), "headless ended with {status}");
+    let stdout = out_reader.join().unwrap();
+    let stderr = err_reader.join().unwrap();
 
     let mut texts = vec![
-        ("stdout", out.stdout),
-        ("stderr", out.stderr),
+        ("stdout", stdout),
+        ("stderr", stderr),
         ("token set", set.stderr),
     ];
     let mut log_files = 0;
