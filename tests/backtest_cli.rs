@@ -20,16 +20,16 @@ fn tickwarden(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
     )
 }
 
-fn data(rel: &str) -> Option<String> {
+fn data(rel: &str) -> String {
     let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/data")
         .join(rel);
-    if p.exists() {
-        Some(p.to_string_lossy().into_owned())
-    } else {
-        eprintln!("skipped: {} is absent", p.display());
-        None
-    }
+    assert!(
+        p.exists(),
+        "the shared test data is missing: {} (clone with shared/ beside the repository)",
+        p.display()
+    );
+    p.to_string_lossy().into_owned()
 }
 
 const RULES: &str = r#"{ "version": 2, "rules": [
@@ -41,9 +41,7 @@ const RULES: &str = r#"{ "version": 2, "rules": [
 
 #[test]
 fn rules_over_a_csv_list_fires_with_forward_returns() {
-    let Some(csv) = data("stocks/us_daily_pandas_ta/SPY_D.csv") else {
-        return;
-    };
+    let csv = data("stocks/us_daily_pandas_ta/SPY_D.csv");
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("rules.json");
     std::fs::write(&file, RULES).unwrap();
@@ -92,9 +90,7 @@ fn rules_over_a_csv_list_fires_with_forward_returns() {
 
 #[test]
 fn a_strategy_template_over_a_csv_prints_its_figures() {
-    let Some(csv) = data("crypto/binance_um_futures_1m/ALGOUSDT-1m-2025-02.csv") else {
-        return;
-    };
+    let csv = data("crypto/binance_um_futures_1m/ALGOUSDT-1m-2025-02.csv");
     let dir = tempfile::tempdir().unwrap();
     let (code, out, err) = tickwarden(
         dir.path(),

@@ -16,19 +16,20 @@ use tw_core::rule::RuleSpec;
 use tw_core::{Candle, Interval, MarketEvent};
 
 /// The first `n` bars of a real 1m file (a month of Binance USDⓈ-M futures).
-fn data(rel: &str, n: usize) -> Option<Vec<Candle>> {
+fn data(rel: &str, n: usize) -> Vec<Candle> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../../../shared/data")
         .join(rel);
-    if !path.exists() {
-        eprintln!("skipped: {} is absent", path.display());
-        return None;
-    }
+    assert!(
+        path.exists(),
+        "the shared test data is missing: {} (clone with shared/ beside the repository)",
+        path.display()
+    );
     let mut c = tw_feeds::replay::load(&path)
         .expect("the file parses")
         .candles;
     c.truncate(n);
-    Some(c)
+    c
 }
 
 const ALGO: &str = "crypto/binance_um_futures_1m/ALGOUSDT-1m-2025-02.csv";
@@ -36,9 +37,7 @@ const AVAX: &str = "crypto/binance_um_futures_1m/AVAXUSDT-1m-2025-02.csv";
 
 #[test]
 fn every_template_trades_the_same_when_only_what_it_reads_is_computed() {
-    let Some(bars) = data(ALGO, 12_000) else {
-        return;
-    };
+    let bars = data(ALGO, 12_000);
     for name in TEMPLATES {
         // 1m: the data's own interval; 15m: rolled up from the 1m bars.
         for interval in [None, Some(Interval::M15)] {
@@ -70,9 +69,7 @@ fn rule(name: &str, interval: &str, when: &str) -> RuleSpec {
 
 #[test]
 fn rules_fire_the_same_when_only_what_they_read_is_computed() {
-    let (Some(algo), Some(avax)) = (data(ALGO, 6_000), data(AVAX, 6_000)) else {
-        return;
-    };
+    let (algo, avax) = (data(ALGO, 6_000), data(AVAX, 6_000));
     // Each reads a different stage, on several intervals: the detector (its parts and the
     // composite score), the change look-back, the intraday volume profile, each indicator,
     // and sma/ema periods that are not among the chart's defaults.
@@ -164,9 +161,7 @@ fn rules_fire_the_same_when_only_what_they_read_is_computed() {
 
 #[test]
 fn a_lean_series_gives_the_full_series_values_of_what_it_demands() {
-    let Some(bars) = data(ALGO, 6_000) else {
-        return;
-    };
+    let bars = data(ALGO, 6_000);
     let intervals = vec![Interval::M1, Interval::M5, Interval::H1];
     // 1m reads two parts of the detector (returns and range, without volume), 5m its volume
     // part and averages, 1h the CUSUM (the whole detector), the change look-back, the

@@ -13,19 +13,18 @@ use std::path::Path;
 use tw_analytics::backtest::{backtest_strategy, template};
 use tw_core::backtest::StrategyMode;
 
-fn data(rel: &str) -> Option<Vec<tw_core::Candle>> {
+fn data(rel: &str) -> Vec<tw_core::Candle> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../../../shared/data")
         .join(rel);
-    if !path.exists() {
-        eprintln!("skipped: {} is absent", path.display());
-        return None;
-    }
-    Some(
-        tw_feeds::replay::load(&path)
-            .expect("the file parses")
-            .candles,
-    )
+    assert!(
+        path.exists(),
+        "the shared test data is missing: {} (clone with shared/ beside the repository)",
+        path.display()
+    );
+    tw_feeds::replay::load(&path)
+        .expect("the file parses")
+        .candles
 }
 
 fn close(a: f64, b: f64, tol: f64, what: &str) {
@@ -50,9 +49,7 @@ fn dual_sma_matches_backtesting_py() {
     assert_eq!(cases.len(), 4);
     for case in cases {
         let name = case["name"].as_str().unwrap();
-        let Some(candles) = data(case["data"].as_str().unwrap()) else {
-            return;
-        };
+        let candles = data(case["data"].as_str().unwrap());
         assert_eq!(
             candles.len() as u64,
             case["bars"].as_u64().unwrap(),

@@ -6,23 +6,24 @@ use tw_analytics::backtest::{backtest_strategy, backtest_strategy_from, Compute}
 use tw_core::backtest::StrategySpec;
 use tw_core::Candle;
 
-fn bars() -> Option<Vec<Candle>> {
+fn bars() -> Vec<Candle> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../../../shared/data/crypto/binance_um_futures_1m/ALGOUSDT-1m-2025-02.csv");
-    if !path.exists() {
-        eprintln!("skipped: {} is absent", path.display());
-        return None;
-    }
+    assert!(
+        path.exists(),
+        "the shared test data is missing: {} (clone with shared/ beside the repository)",
+        path.display()
+    );
     let mut c = tw_feeds::replay::load(&path)
         .expect("the file parses")
         .candles;
     c.truncate(2_000);
-    Some(c)
+    c
 }
 
 #[test]
 fn bars_before_the_window_warm_the_indicators_and_are_never_traded() {
-    let Some(bars) = bars() else { return };
+    let bars = bars();
     // Long whenever sma(30) exists: the entry signal comes at the first bar it is warm.
     let spec: StrategySpec = serde_json::from_str(
         r#"{"name":"warm","entry":{"metric":"sma(30)","op":"gt","value":0},

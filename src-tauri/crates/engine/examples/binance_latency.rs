@@ -66,7 +66,7 @@ fn main() {
 }
 
 async fn run() {
-    let Some(root) = data_root() else { return };
+    let root = data_root();
     let n_symbols = arg("--symbols", 150.0) as usize;
     let minutes = arg("--minutes", 10.0) as i64;
     let speed = arg("--speed", 20.0);

@@ -9,8 +9,8 @@ use tw_core::SharedClock;
 use tw_engine::{Engine, EngineConfig, EngineHandle};
 use tw_feeds::testkit::binance::{data_root, load_csv, start, Market, ScaledClock, Servers};
 
-async fn local_binance(spot: bool) -> Option<Servers> {
-    let root = data_root()?;
+async fn local_binance(spot: bool) -> Servers {
+    let root = data_root();
     let dir = root.join("crypto/binance_um_futures_1m");
     let mut bars = HashMap::new();
     let mut qv = HashMap::new();
@@ -28,7 +28,7 @@ async fn local_binance(spot: bool) -> Option<Servers> {
     let mut market = Market::new(Arc::new(ScaledClock::new(t0, 60.0)), bars, qv);
     market.spot = spot;
     market.tick_ms = 1_000;
-    Some(start(market).await)
+    start(market).await
 }
 
 async fn engine(dir: &std::path::Path) -> EngineHandle {
@@ -53,9 +53,7 @@ fn venue(s: &Servers) -> BinanceVenueSettings {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_saved_usdm_settings_are_tested_and_answered_in_words() {
-    let Some(servers) = local_binance(false).await else {
-        return;
-    };
+    let servers = local_binance(false).await;
     let dir = tempfile::tempdir().unwrap();
     let engine = engine(dir.path()).await;
     engine
@@ -112,9 +110,7 @@ async fn the_saved_usdm_settings_are_tested_and_answered_in_words() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unsaved_spot_settings_and_an_unreachable_url_are_told_apart() {
-    let Some(servers) = local_binance(true).await else {
-        return;
-    };
+    let servers = local_binance(true).await;
     let dir = tempfile::tempdir().unwrap();
     let engine = engine(dir.path()).await;
     let t = engine

@@ -41,7 +41,7 @@ fn spot_health(engine: &EngineHandle) -> tw_core::ipc::FeedHealth {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn luna_spot_through_the_halt_every_closed_candle_once_and_no_fake_ones() {
-    let Some(root) = data_root() else { return };
+    let root = data_root();
     let bars = load_csv(&root.join("crypto/binance_spot_public_data/LUNAUSDT-1m-2022-05.csv"));
     let last_bar = MAY13 + 39 * MIN;
     assert_eq!(

@@ -17,7 +17,7 @@ const HOUR: i64 = 60 * MIN;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn futures_open_interest_changes_are_ranked_on_the_radar() {
-    let Some(root) = data_root() else { return };
+    let root = data_root();
     let dir = root.join("crypto/binance_um_futures_1m");
     let codes = ["ALGOUSDT", "AVAXUSDT", "FILUSDT"];
     let bars: HashMap<String, _> = codes

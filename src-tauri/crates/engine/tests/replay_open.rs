@@ -21,16 +21,21 @@ async fn engine(dir: &std::path::Path, clock: &ManualClock) -> EngineHandle {
     e
 }
 
-fn spy() -> Option<String> {
+fn spy() -> String {
     let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(
         "../../../../shared/data/stocks/us_daily_mplfinance/yahoofinance-SPY-20200901-20210113.csv",
     );
-    std::fs::read_to_string(p).ok()
+    std::fs::read_to_string(&p).unwrap_or_else(|e| {
+        panic!(
+            "the shared test data is missing: {} ({e}; clone with shared/ beside the repository)",
+            p.display()
+        )
+    })
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_recording_plays_in_the_running_engine_and_names_its_bad_lines() {
-    let Some(text) = spy() else { return };
+    let text = spy();
     let dir = tempfile::tempdir().unwrap();
     let clock = ManualClock::new(T0);
     let engine = engine(dir.path(), &clock).await;

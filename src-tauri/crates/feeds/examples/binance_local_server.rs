@@ -52,9 +52,7 @@ fn main() {
 }
 
 async fn run() {
-    let Some(root) = data_root() else {
-        std::process::exit(1)
-    };
+    let root = data_root();
     let n_symbols = arg("--symbols", 150.0) as usize;
     let speed = arg("--speed", 1.0);
     let tick_ms = arg("--tick-ms", 2_000.0) as i64;

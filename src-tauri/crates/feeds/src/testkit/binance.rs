@@ -26,17 +26,19 @@ use tokio_tungstenite::tungstenite::Message;
 use tw_core::clock::BoxFuture;
 use tw_core::Clock;
 
-pub fn data_root() -> Option<PathBuf> {
+/// `../shared/data` beside the repository; its absence is an error (`make test` and CI run
+/// with shared/ beside the clone), never a silent skip.
+pub fn data_root() -> PathBuf {
     let d = PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../../../shared/data"
     ));
-    if d.is_dir() {
-        Some(d)
-    } else {
-        println!("SKIPPED: {} is absent (the shared test data)", d.display());
-        None
-    }
+    assert!(
+        d.is_dir(),
+        "the shared test data is missing: {} (clone with shared/ beside the repository)",
+        d.display()
+    );
+    d
 }
 
 /// Market time = `start + wall elapsed × speed`.
