@@ -1,6 +1,5 @@
 import {
   CandlestickSeries,
-  ColorType,
   CrosshairMode,
   HistogramSeries,
   LineSeries,
@@ -31,7 +30,7 @@ import { alertMarkers, alertReasons, alertsByBar, LEVEL_COLORS, mergeChartAlerts
 import { BAR_CAP, HISTORY_LIMIT, applyCandles, candlesToBars, volumePoint, type Bar, type Palette } from "./bars";
 import { endDrag, hitLine, moveDrag, startDrag, type DragState } from "./dragLines";
 import { HISTORY_PAGE, nearLeftEdge, nearRightEdge, pageBefore, prependBars, shiftRange } from "./history";
-import { documentChartColors, useAppearanceKey, type ChartColors } from "./theme";
+import { documentChartColors, themedOptions, useAppearanceKey } from "./theme";
 import { crosshairLabel, exchangeTimeZone, tickLabel, zoneLabel } from "./timeFormat";
 
 interface Handles {
@@ -79,19 +78,6 @@ function setAll(h: Handles, bars: readonly Bar[], palette: Palette) {
     const d = priceDigits(last.close);
     h.candles.applyOptions({ priceFormat: { type: "price", precision: d, minMove: 10 ** -d } });
   }
-}
-
-function layoutOptions(c: ChartColors) {
-  return {
-    layout: {
-      background: { type: ColorType.Solid, color: c.background },
-      textColor: c.text,
-      panes: { separatorColor: c.border, separatorHoverColor: c.borderHover },
-    },
-    grid: { vertLines: { color: c.grid }, horzLines: { color: c.grid } },
-    rightPriceScale: { borderColor: c.border },
-    timeScale: { borderColor: c.border },
-  };
 }
 
 function candleColors(p: Palette) {
@@ -151,7 +137,7 @@ export function CandleChart({
     const host = hostRef.current;
     if (!host) return;
     const colors = documentChartColors();
-    const base = layoutOptions(colors);
+    const base = themedOptions(colors);
     const chart = createChart(host, {
       autoSize: true,
       layout: { ...base.layout, fontSize: 11, attributionLogo: false, panes: { ...base.layout.panes, enableResize: true } },
@@ -185,7 +171,7 @@ export function CandleChart({
     if (!h) return;
     const colors = documentChartColors();
     paletteRef.current = colors.palette;
-    h.chart.applyOptions(layoutOptions(colors));
+    h.chart.applyOptions(themedOptions(colors));
     h.candles.applyOptions(candleColors(colors.palette));
     if (barsRef.current.length > 0) h.volume.setData(barsRef.current.map((b) => toVolume(b, colors.palette)));
   }, [appearance]);

@@ -1,6 +1,7 @@
 // Chart colours from the app's theme and up/down convention. The stylesheet keeps them as CSS
 // variables on <html> (data-theme, data-updown); the canvas cannot read CSS, so the chart asks
 // for them here and again whenever those attributes change.
+import { ColorType } from "lightweight-charts";
 import { useSyncExternalStore } from "react";
 import type { Palette } from "./bars";
 
@@ -72,4 +73,18 @@ const snapshot = () => `${document.documentElement.dataset.theme ?? "dark"}|${do
 /** "theme|updown" of <html>; re-renders when the settings change either. */
 export function useAppearanceKey(): string {
   return useSyncExternalStore(subscribe, snapshot, snapshot);
+}
+
+/** The chart options that follow the theme: background, text, grid, pane separators, borders. */
+export function themedOptions(c: ChartColors) {
+  return {
+    layout: {
+      background: { type: ColorType.Solid, color: c.background },
+      textColor: c.text,
+      panes: { separatorColor: c.border, separatorHoverColor: c.borderHover },
+    },
+    grid: { vertLines: { color: c.grid }, horzLines: { color: c.grid } },
+    rightPriceScale: { borderColor: c.border },
+    timeScale: { borderColor: c.border },
+  };
 }

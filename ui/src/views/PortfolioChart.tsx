@@ -1,34 +1,12 @@
-import { ColorType, HistogramSeries, LineSeries, createChart, type IChartApi, type ISeriesApi, type Time, type UTCTimestamp } from "lightweight-charts";
+import type { Time, UTCTimestamp } from "lightweight-charts";
 import { useEffect, useRef } from "react";
 import type { ValuePoint } from "../bindings/ValuePoint";
-import { documentChartColors, useAppearanceKey, withAlpha, type ChartColors } from "../chart/theme";
+import { useValueDrawdownChart } from "../chart/valueChart";
 import { useI18n } from "../i18n/I18nProvider";
 import { formatPlainPct } from "./portfolioFormat";
 
-interface Handles {
-  chart: IChartApi;
-  value: ISeriesApi<"Line">;
-  drawdown: ISeriesApi<"Histogram">;
-}
-
-function themed(c: ChartColors) {
-  return {
-    layout: {
-      background: { type: ColorType.Solid, color: c.background },
-      textColor: c.text,
-      panes: { separatorColor: c.border, separatorHoverColor: c.borderHover },
-    },
-    grid: { vertLines: { color: c.grid }, horzLines: { color: c.grid } },
-    rightPriceScale: { borderColor: c.border },
-    timeScale: { borderColor: c.border },
-  };
-}
-
-/** The accent colour of the stylesheet, for the value line. */
-function accent(): string {
-  const v = getComputedStyle(document.documentElement).getPropertyValue("--accent").trim();
-  return v === "" ? "#4c9aff" : v;
-}
+/** Bar close times need the time of day; the portfolio's daily values do not. */
+const TIME_VISIBLE = false;
 
 const dayLabel = (time: Time, locale: string) =>
   new Intl.DateTimeFormat(locale, { year: "numeric", month: "2-digit", day: "2-digit", timeZone: "UTC" }).format((time as number) * 1000);
@@ -39,49 +17,8 @@ const dayLabel = (time: Time, locale: string) =>
  */
 export function PortfolioChart({ history, currency }: { history: readonly ValuePoint[]; currency: string }) {
   const { t, locale } = useI18n();
-  const appearance = useAppearanceKey();
   const hostRef = useRef<HTMLDivElement>(null);
-  const handlesRef = useRef<Handles | null>(null);
-
-  // One chart for the component's life, created with a fixed valid locale: WebKitGTK may
-  // report navigator.language "C", and lightweight-charts draws nothing with it.
-  useEffect(() => {
-    const host = hostRef.current;
-    if (!host) return;
-    const colors = documentChartColors();
-    const base = themed(colors);
-    const chart = createChart(host, {
-      autoSize: true,
-      layout: { ...base.layout, fontSize: 11, attributionLogo: false },
-      localization: { locale: "en-US" },
-      grid: base.grid,
-      rightPriceScale: base.rightPriceScale,
-      timeScale: { ...base.timeScale, timeVisible: false, rightOffset: 2 },
-    });
-    const value = chart.addSeries(LineSeries, { color: accent(), lineWidth: 2, priceLineVisible: false });
-    const drawdown = chart.addSeries(
-      HistogramSeries,
-      { color: withAlpha(colors.palette.down, 0.6), priceFormat: { type: "percent" }, priceLineVisible: false, lastValueVisible: false },
-      1,
-    );
-    const panes = chart.panes();
-    panes[0]?.setStretchFactor(3);
-    panes[1]?.setStretchFactor(1);
-    handlesRef.current = { chart, value, drawdown };
-    return () => {
-      handlesRef.current = null;
-      chart.remove();
-    };
-  }, []);
-
-  useEffect(() => {
-    const h = handlesRef.current;
-    if (!h) return;
-    const colors = documentChartColors();
-    h.chart.applyOptions(themed(colors));
-    h.value.applyOptions({ color: accent() });
-    h.drawdown.applyOptions({ color: withAlpha(colors.palette.down, 0.6) });
-  }, [appearance]);
+  const handlesRef = useValueDrawdownChart(hostRef, TIME_VISIBLE);
 
   // Always an explicit locale (the app's), never the browser's.
   useEffect(() => {
@@ -92,7 +29,7 @@ export function PortfolioChart({ history, currency }: { history: readonly ValueP
         priceFormatter: (p: number) => new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(p),
       },
     });
-  }, [locale]);
+  }, [handlesRef, locale]);
 
   // New data only when the history itself changed (the view polls every few seconds).
   const last = history[history.length - 1];
