@@ -8,6 +8,7 @@ import type { RuleSpec } from "../bindings/RuleSpec";
 import { exchangeTimeZone, zoneLabel } from "../chart/timeFormat";
 import { directionOf, formatDateTime, formatPrice } from "../i18n/format";
 import { useI18n } from "../i18n/I18nProvider";
+import { DateRangeFields, SymbolField } from "./BacktestFields";
 import { formatFrac, formatNumber, windowOf } from "../state/backtest";
 import { useStoredWindow } from "../state/useStoredWindow";
 import { symbolCode } from "../state/watchlist";
@@ -68,25 +69,8 @@ export function RuleBacktestBox({ spec, symbols, defaultSymbol }: { spec: RuleSp
       <h4 id={`${id}-title`}>{t("bt.rule.title")}</h4>
       <p className="hint">{t("bt.rule.hint")}</p>
       <div className="bt-controls">
-        <label className="bt-field">
-          <span>{t("bt.symbol")}</span>
-          <select data-testid="rbt-symbol" value={symbol} onChange={(e) => setPicked(e.target.value)}>
-            {symbol === "" && <option value="">—</option>}
-            {options.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="bt-field">
-          <span>{t("bt.from")}</span>
-          <input type="date" data-testid="rbt-from" value={dates.from} onChange={(e) => setDates({ from: e.target.value })} />
-        </label>
-        <label className="bt-field">
-          <span>{t("bt.to")}</span>
-          <input type="date" data-testid="rbt-to" value={dates.to} onChange={(e) => setDates({ to: e.target.value })} />
-        </label>
+        <SymbolField prefix="rbt" symbol={symbol} options={options} onChange={setPicked} />
+        <DateRangeFields prefix="rbt" dates={dates} onChange={setDates} />
         <label className="bt-field">
           <span>{t("bt.rule.direction")}</span>
           <select data-testid="rbt-direction" value={direction} onChange={(e) => setDirection(e.target.value as Direction)}>

@@ -12,6 +12,7 @@ import { exchangeTimeZone, zoneLabel } from "../chart/timeFormat";
 import { ErrorNote } from "../components/ErrorNote";
 import { directionOf, formatDateTime, formatPrice } from "../i18n/format";
 import { useI18n } from "../i18n/I18nProvider";
+import { DateRangeFields, SymbolField } from "../components/BacktestFields";
 import type { MessageKey } from "../i18n/messages";
 import { formatAmount, formatFrac, formatNumber, formatRatio, parseField, windowOf, type FieldProblem } from "../state/backtest";
 import { useStoredWindow } from "../state/useStoredWindow";
@@ -182,17 +183,7 @@ export function BacktestView({ rows, defaultSymbol }: { rows: readonly WatchRow[
                   ))}
                 </select>
               </label>
-              <label className="bt-field">
-                <span>{t("bt.symbol")}</span>
-                <select data-testid="bt-symbol" value={symbol} onChange={(e) => setPicked(e.target.value)}>
-                  {symbol === "" && <option value="">—</option>}
-                  {symbolOptions.map((s) => (
-                    <option key={s} value={s}>
-                      {s}
-                    </option>
-                  ))}
-                </select>
-              </label>
+              <SymbolField prefix="bt" symbol={symbol} options={symbolOptions} onChange={setPicked} />
               <label className="bt-field">
                 <span>{t("bt.interval")}</span>
                 <select data-testid="bt-interval" value={interval} onChange={(e) => setInterval(e.target.value as Interval)}>
@@ -203,14 +194,7 @@ export function BacktestView({ rows, defaultSymbol }: { rows: readonly WatchRow[
                   ))}
                 </select>
               </label>
-              <label className="bt-field">
-                <span>{t("bt.from")}</span>
-                <input type="date" data-testid="bt-from" value={dates.from} onChange={(e) => setDates({ from: e.target.value })} />
-              </label>
-              <label className="bt-field">
-                <span>{t("bt.to")}</span>
-                <input type="date" data-testid="bt-to" value={dates.to} onChange={(e) => setDates({ to: e.target.value })} />
-              </label>
+              <DateRangeFields prefix="bt" dates={dates} onChange={setDates} />
             </div>
             {tpl && <p className="bt-desc">{isKnown(tpl.key) ? t(`bt.tplDesc.${tpl.key}`) : tpl.spec.name}</p>}
             <div className="bt-controls">
