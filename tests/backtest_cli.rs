@@ -1,24 +1,9 @@
 //! `tickwarden backtest …` as a user runs it: rules and a strategy over a real CSV from
 //! ../shared/data, JSON on stdout, and bad input refused with what is wrong named.
 
-use std::process::Command;
+mod common;
 
-fn tickwarden(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tickwarden"))
-        .args(args)
-        .arg("--data-dir")
-        .arg(dir)
-        .env("XDG_DATA_HOME", dir)
-        .env("XDG_CONFIG_HOME", dir)
-        .env("XDG_CACHE_HOME", dir)
-        .output()
-        .expect("run tickwarden");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::tickwarden;
 
 fn data(rel: &str) -> String {
     let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -1,24 +1,9 @@
 //! `tickwarden rules …` as a user runs it: import a file, list, disable, export, and refuse a
 //! bad file with the rule and field named, all against `--data-dir`.
 
-use std::process::Command;
+mod common;
 
-fn tickwarden(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tickwarden"))
-        .args(args)
-        .arg("--data-dir")
-        .arg(dir)
-        .env("XDG_DATA_HOME", dir)
-        .env("XDG_CONFIG_HOME", dir)
-        .env("XDG_CACHE_HOME", dir)
-        .output()
-        .expect("run tickwarden");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::tickwarden;
 
 const RULES: &str = r#"{ "version": 2, "rules": [
   { "name": "BTC breakout", "target": { "symbols": ["binance-usdm:BTCUSDT"] }, "interval": "1m",
