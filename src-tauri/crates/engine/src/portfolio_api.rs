@@ -6,7 +6,9 @@
 use crate::engine::EngineHandle;
 use crate::error::EngineError;
 use std::collections::{BTreeSet, HashMap};
-use tw_analytics::portfolio::{infer_currency, resolve_fx, PortfolioBook, PortfolioInputs};
+use tw_analytics::portfolio::{
+    fx_candidates, infer_currency, resolve_fx, PortfolioBook, PortfolioInputs,
+};
 use tw_core::portfolio::{is_currency, Holding, HoldingInput, PortfolioSettings, PortfolioView};
 use tw_core::Interval;
 
@@ -132,16 +134,8 @@ impl EngineHandle {
             .collect();
         let a = &settings.currency;
         let mut prices: HashMap<String, f64> = HashMap::new();
-        for c in ccys.iter().chain(std::iter::once(&"USD".to_string())) {
-            for cand in [
-                format!("yahoo:{c}{a}=X"),
-                format!("yahoo:{a}{c}=X"),
-                format!("yahoo:{c}=X"),
-                format!("yahoo:{a}=X"),
-                format!("binance-spot:{c}USDT"),
-                format!("binance-usdm:{c}USDT"),
-                format!("binance:{c}USDT"),
-            ] {
+        for c in &ccys {
+            for cand in fx_candidates(c, a) {
                 if prices.contains_key(&cand) {
                     continue;
                 }

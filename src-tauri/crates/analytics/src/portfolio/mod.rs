@@ -71,6 +71,26 @@ pub fn infer_currency(symbol: &str) -> String {
     }
 }
 
+/// Every symbol [`resolve_fx`] may ask `lookup` for when converting `ccy` to `account`, so a
+/// caller can price them up front.
+pub fn fx_candidates(ccy: &str, account: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for c in [ccy, "USD"] {
+        out.extend([
+            format!("yahoo:{c}{account}=X"),
+            format!("yahoo:{account}{c}=X"),
+            format!("yahoo:{c}=X"),
+            format!("yahoo:{account}=X"),
+            format!("binance:{c}USDT"),
+            format!("binance-spot:{c}USDT"),
+            format!("binance-usdm:{c}USDT"),
+        ]);
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// Units of `account` for one unit of `ccy`: a rate the user gave, 1 for the same currency
 /// (USD stablecoins count as USD), else a price `lookup` finds for a Yahoo FX pair
 /// (`yahoo:CNYUSD=X`, the inverse `yahoo:USDCNY=X`, or USD-based `yahoo:CNY=X`) or, for a
@@ -413,24 +433,14 @@ impl PortfolioBook {
         }
         let p = &self.positions[i];
         let mut m = Metrics::default();
-        let value = Self::value_of(p);
-        let day = Self::day_pnl(p);
-        let cost = p.fx.map(|fx| p.cost_basis * fx);
-        let total = value.zip(cost).map(|(v, c)| v - c);
-        m.set(MetricKey::Price, value);
-        m.set(MetricKey::PnlDay, day);
-        let day_pct = day.zip(value).and_then(|(d, v)| pct(d, (v - d).abs()));
-        m.set(MetricKey::PnlDayPct, day_pct);
-        m.set(MetricKey::ChangePct, day_pct);
-        m.set(MetricKey::PnlTotal, total);
-        m.set(
-            MetricKey::PnlTotalPct,
-            total.zip(cost).and_then(|(t, c)| pct(t, c.abs())),
-        );
-        m.set(
-            MetricKey::WeightPct,
-            value.and_then(|v| pct(v.abs(), gross)),
-        );
+        let f = figures(p, gross);
+        m.set(MetricKey::Price, f.value);
+        m.set(MetricKey::PnlDay, f.day);
+        m.set(MetricKey::PnlDayPct, f.day_pct);
+        m.set(MetricKey::ChangePct, f.day_pct);
+        m.set(MetricKey::PnlTotal, f.total);
+        m.set(MetricKey::PnlTotalPct, f.total_pct);
+        m.set(MetricKey::WeightPct, f.weight_pct);
         m.set(MetricKey::VolatilityPct, p.vol_pct);
         m.set(MetricKey::Var95Pct, p.var95_pct);
         m.set(MetricKey::Var99Pct, p.var99_pct);
@@ -534,10 +544,7 @@ impl PortfolioBook {
             .positions
             .iter()
             .map(|p| {
-                let value = Self::value_of(p);
-                let day = Self::day_pnl(p);
-                let cost = p.fx.map(|fx| p.cost_basis * fx);
-                let total = value.zip(cost).map(|(v, c)| v - c);
+                let f = figures(p, gross);
                 PositionRow {
                     symbol: p.symbol.clone(),
                     quantity: p.qty,
@@ -549,12 +556,12 @@ impl PortfolioBook {
                     currency: p.ccy.clone(),
                     price: p.price,
                     fx: p.fx,
-                    value,
-                    day_pnl: day,
-                    day_pnl_pct: day.zip(value).and_then(|(d, v)| pct(d, (v - d).abs())),
-                    total_pnl: total,
-                    total_pnl_pct: total.zip(cost).and_then(|(t, c)| pct(t, c.abs())),
-                    weight_pct: value.and_then(|v| pct(v.abs(), gross)),
+                    value: f.value,
+                    day_pnl: f.day,
+                    day_pnl_pct: f.day_pct,
+                    total_pnl: f.total,
+                    total_pnl_pct: f.total_pct,
+                    weight_pct: f.weight_pct,
                     volatility_pct: p.vol_pct,
                     alerts_1h: Self::alerts_1h(p, now_ms) as u32,
                     problem: if p.price.is_none() {
@@ -577,8 +584,7 @@ impl PortfolioBook {
             .filter(|r| r.value.is_some())
             .filter_map(|r| r.fx.map(|fx| r.avg_cost * r.quantity * fx))
             .sum();
-        let mut risk = self.compute_risk();
-        risk.drawdown_pct = self.drawdown_now();
+        let risk = self.compute_risk();
         let dds = risk::drawdowns(&self.history.iter().map(|(_, v)| *v).collect::<Vec<_>>());
         let mut warnings = self.warnings.clone();
         for r in &positions {
@@ -611,6 +617,31 @@ impl PortfolioBook {
             warnings,
             as_of: self.as_of.max(now_ms),
         }
+    }
+}
+
+/// A position's money figures in the account currency, as the rules and the view read them.
+struct Figures {
+    value: Option<f64>,
+    day: Option<f64>,
+    day_pct: Option<f64>,
+    total: Option<f64>,
+    total_pct: Option<f64>,
+    weight_pct: Option<f64>,
+}
+
+fn figures(p: &Position, gross: f64) -> Figures {
+    let value = PortfolioBook::value_of(p);
+    let day = PortfolioBook::day_pnl(p);
+    let cost = p.fx.map(|fx| p.cost_basis * fx);
+    let total = value.zip(cost).map(|(v, c)| v - c);
+    Figures {
+        value,
+        day,
+        day_pct: day.zip(value).and_then(|(d, v)| pct(d, (v - d).abs())),
+        total,
+        total_pct: total.zip(cost).and_then(|(t, c)| pct(t, c.abs())),
+        weight_pct: value.and_then(|v| pct(v.abs(), gross)),
     }
 }
 

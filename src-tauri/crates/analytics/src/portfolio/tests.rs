@@ -196,3 +196,25 @@ fn the_max_drawdown_counts_todays_fall_below_the_peak() {
     assert!((now - 2.0 * 25.8 / 848.0 * 100.0).abs() < 1e-9, "{now}");
     assert!(v.risk.max_drawdown_pct.unwrap() >= now);
 }
+
+#[test]
+fn every_pair_resolve_fx_reads_is_among_the_candidates() {
+    for (c, a) in [
+        ("CNY", "USD"),
+        ("USD", "CNY"),
+        ("EUR", "USD"),
+        ("BTC", "CNY"),
+        ("JPY", "EUR"),
+    ] {
+        let cands = fx_candidates(c, a);
+        let asked = std::cell::RefCell::new(Vec::new());
+        let look = |s: &str| {
+            asked.borrow_mut().push(s.to_string());
+            None
+        };
+        resolve_fx(c, a, &BTreeMap::new(), &look);
+        for s in asked.borrow().iter() {
+            assert!(cands.contains(s), "{c}→{a}: {s} is not a candidate");
+        }
+    }
+}
