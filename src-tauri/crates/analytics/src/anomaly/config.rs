@@ -60,18 +60,10 @@ pub struct ValueDetectorConfig {
     /// Raw scores in the long history of the likelihood stage, and in its short average.
     pub history: usize,
     pub short: usize,
-    /// After a report at or above `report_level`, scores are 0 for this many values so one
-    /// event is reported once, unless a score reaches `escalation` times the reported one.
+    /// After a report (a score at or above `report_level`), the stages above score 0 for
+    /// this many values, so one event is reported once.
     pub refractory: usize,
     pub report_level: f64,
-    pub escalation: f64,
-    /// Distribution-change stage: values per window, histogram bins, the χ² quantile that
-    /// sets the KL threshold, most distributions remembered, and the score of a new one.
-    pub entropy_window: usize,
-    pub entropy_bins: usize,
-    pub entropy_chi2: f64,
-    pub entropy_max_hypotheses: usize,
-    pub entropy_score: f64,
     /// Context stage (CAD OSE without look-ahead, [`crate::nab::StreamingCad`]): values that
     /// fix its range, its rest period after a high score, most contexts stored (bounds its
     /// memory and its work per value), and the factor on its score in the final
@@ -91,15 +83,8 @@ impl Default for ValueDetectorConfig {
             slow_span: 100.0,
             history: 8000,
             short: 4,
-            refractory: 150,
-            report_level: 0.21,
-            escalation: 1.5,
-            // Wang et al.'s construction: 52 values, 5 bins, χ²(4 dof) at 99 %.
-            entropy_window: 52,
-            entropy_bins: 5,
-            entropy_chi2: 13.28,
-            entropy_max_hypotheses: 256,
-            entropy_score: 0.22,
+            refractory: 120,
+            report_level: 0.23,
             cad_warmup: 400,
             cad_rest: 120,
             cad_max_contexts: 30_000,

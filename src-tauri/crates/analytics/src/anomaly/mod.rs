@@ -10,13 +10,11 @@
 
 mod bar;
 mod config;
-mod entropy;
 mod reasons;
 mod value;
 mod window;
 
 pub use bar::{BarDetector, BarScores, DetectorParts};
 pub use config::{DetectorConfig, ValueDetectorConfig};
-pub use entropy::RelativeEntropy;
 pub use value::ValueDetector;
 pub use window::SortedWindow;

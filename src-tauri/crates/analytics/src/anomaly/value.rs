@@ -1,5 +1,5 @@
 //! A detector for a plain stream of values (no prices, no volumes), used for the Numenta
-//! Anomaly Benchmark. Three stages, each O(1) per value over fixed windows; nothing looks
+//! Anomaly Benchmark. Four stages, each O(1) per value over fixed windows; nothing looks
 //! ahead:
 //! 1. raw surprises: the robust z-score of the change (x − previous x, against the median/MAD
 //!    of recent changes) and of a level shift (fast EWMA − slow EWMA, in robust units of the
@@ -7,17 +7,14 @@
 //! 2. likelihood: for each, how unusual the short average of its surprises is against this
 //!    stream's own long history of them (so a naturally spiky stream does not alarm all the
 //!    time); the score is the more unusual of the two, squashed into [0, 1);
-//! 3. a distribution change: a window whose histogram matches none this stream has shown
-//!    before ([`RelativeEntropy`]) scores `entropy_score`, just over the report level;
-//! 4. a refractory period after a report, so one event is reported once, unless a clearly
-//!    bigger one follows;
-//! 5. a context stage: CAD OSE ([`crate::nab::StreamingCad`], a port of the Contextual
+//! 3. a refractory period after a report (a score at or above `report_level`), so one event
+//!    is reported once;
+//! 4. a context stage: CAD OSE ([`crate::nab::StreamingCad`], a port of the Contextual
 //!    Anomaly Detector with its value range taken from the first values instead of the
 //!    whole file); the score is the larger of the above and `cad_weight` × its score. Its
 //!    context store is capped, so its memory and work per value are bounded.
 
 use super::config::ValueDetectorConfig;
-use super::entropy::RelativeEntropy;
 use super::window::SortedWindow;
 use crate::indicators::WindowSum;
 use crate::nab::{CadConfig, StreamingCad};
@@ -36,8 +33,6 @@ pub struct ValueDetector {
     hist: [RollingStats; PARTS],
     short: [WindowSum; PARTS],
     quiet_left: usize,
-    last_report: f64,
-    entropy: RelativeEntropy,
     cad: Option<StreamingCad>,
 }
 
@@ -52,13 +47,6 @@ impl ValueDetector {
             hist: std::array::from_fn(|_| RollingStats::new(cfg.history)),
             short: std::array::from_fn(|_| WindowSum::new(cfg.short)),
             quiet_left: 0,
-            last_report: 0.0,
-            entropy: RelativeEntropy::new(
-                cfg.entropy_window,
-                cfg.entropy_bins,
-                cfg.entropy_chi2,
-                cfg.entropy_max_hypotheses,
-            ),
             cad: (cfg.cad_weight > 0.0).then(|| {
                 StreamingCad::new(
                     CadConfig {
@@ -102,10 +90,9 @@ impl ValueDetector {
         }
     }
 
-    /// Stages 1–4.
+    /// Stages 1–3.
     fn push_stages(&mut self, x: f64) -> f64 {
         let raw = self.raw(x);
-        let new_regime = self.entropy.push(x);
         if let Some(p) = self.prev {
             self.diffs.push(x - p);
         }
@@ -131,20 +118,14 @@ impl ValueDetector {
             }
             self.hist[i].push(r);
         }
-        let mut score = z / (z + 10.0);
-        if new_regime {
-            score = score.max(self.cfg.entropy_score);
-        }
+        let score = z / (z + 10.0);
         // Stage 3.
         if self.quiet_left > 0 {
             self.quiet_left -= 1;
-            if score < self.last_report * self.cfg.escalation {
-                return 0.0;
-            }
+            return 0.0;
         }
         if score >= self.cfg.report_level {
             self.quiet_left = self.cfg.refractory;
-            self.last_report = score;
         }
         score
     }
@@ -154,7 +135,6 @@ impl ValueDetector {
         self.levels.memory_bytes()
             + self.diffs.memory_bytes()
             + PARTS * (self.cfg.history + self.cfg.short) * 8
-            + self.entropy.memory_bytes()
             + self.cad.as_ref().map_or(0, StreamingCad::memory_bytes)
     }
 }
@@ -169,21 +149,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_jump_in_a_noisy_stream_scores_high_once_and_noise_stays_low() {
-        let mut d = ValueDetector::new(ValueDetectorConfig::default());
+    fn a_jump_in_a_noisy_stream_is_reported_once_and_noise_stays_low() {
+        let cfg = ValueDetectorConfig::default();
+        let report = cfg.report_level;
+        let mut d = ValueDetector::new(cfg);
         // A deterministic wiggle: no anomaly in 3000 values.
         let noise = |i: usize| ((i * 7919) % 101) as f64 / 101.0;
         let quiet_max = (0..3000)
             .map(|i| d.push(10.0 + noise(i)))
             .fold(0.0, f64::max);
-        assert!(quiet_max < 0.21, "noise scored {quiet_max}");
-        // A jump to a new level: reported within the short average (4 values); while the
-        // event grows it may be reported again (escalation), then it goes quiet.
+        assert!(quiet_max < report, "noise scored {quiet_max}");
+        // A jump to a new level: reported within the short average (4 values), then quiet
+        // for the refractory period.
         let scores: Vec<f64> = std::iter::once(d.push(30.0))
             .chain((0..50).map(|i| d.push(30.0 + noise(i))))
             .collect();
-        let first = scores.iter().position(|s| *s >= 0.21);
+        let first = scores.iter().position(|s| *s >= report);
         assert!(first.is_some_and(|i| i < 4), "{scores:?}");
-        assert!(scores[5..].iter().all(|s| *s < 0.21), "{scores:?}");
+        let first = first.unwrap_or_default();
+        assert!(
+            scores[first + 1..].iter().all(|s| *s < report),
+            "{scores:?}"
+        );
     }
 }
