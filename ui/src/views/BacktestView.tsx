@@ -240,11 +240,17 @@ export function BacktestView({ rows, defaultSymbol }: { rows: readonly WatchRow[
   );
 }
 
+/** Below this many days an annualised return is arithmetic noise (+11 % in a day compounds to
+ * billions of per cent), so the card says the window is too short instead. */
+const MIN_ANNUALISED_DAYS = 30;
+
 function Results({ report, symbol, name }: { report: StrategyReport; symbol: string; name: string }) {
   const { t, locale } = useI18n();
   const tz = exchangeTimeZone(symbol);
   const time = (ms: number) => formatDateTime(locale, ms, tz);
   const periods = formatNumber(locale, report.periodsPerYear);
+  // The window's length in days, from its bar count and the bars a year measured from the data.
+  const days = report.periodsPerYear > 0 ? (report.bars / report.periodsPerYear) * 365 : 0;
   const fig = (id: string, label: MessageKey, value: string, opts: { cls?: string; title?: string } = {}) => (
     <div title={opts.title}>
       <dt>
@@ -275,10 +281,15 @@ function Results({ report, symbol, name }: { report: StrategyReport; symbol: str
           </p>
           <dl className="bt-figures" data-testid="bt-figures">
             {fig("total-return", "bt.fig.totalReturn", formatFrac(locale, report.totalReturn, true), { cls: directionOf(report.totalReturn) })}
-            {fig("annual-return", "bt.fig.annualReturn", formatFrac(locale, report.annualReturn, true), {
-              cls: directionOf(report.annualReturn),
-              title: t("bt.fig.annualTitle", { periods }),
-            })}
+            {days < MIN_ANNUALISED_DAYS
+              ? fig("annual-return", "bt.fig.annualReturn", t("bt.fig.tooShort"), {
+                  cls: "muted",
+                  title: t("bt.fig.tooShortTitle", { days: formatNumber(locale, Math.round(days * 10) / 10), min: MIN_ANNUALISED_DAYS }),
+                })
+              : fig("annual-return", "bt.fig.annualReturn", formatFrac(locale, report.annualReturn, true), {
+                  cls: directionOf(report.annualReturn),
+                  title: t("bt.fig.annualTitle", { periods }),
+                })}
             {fig("volatility", "bt.fig.volatility", formatFrac(locale, report.volatility), { title: t("bt.fig.annualTitle", { periods }) })}
             {fig("sharpe", "bt.fig.sharpe", formatRatio(locale, report.sharpe), { title: t("bt.fig.annualTitle", { periods }) })}
             {fig("sortino", "bt.fig.sortino", formatRatio(locale, report.sortino), { title: t("bt.fig.sortinoTitle", { periods }) })}

@@ -375,6 +375,28 @@ describe("strategy backtest", () => {
     expect(locales).toContain("zh-CN");
   });
 
+  it("says a one-day window is too short to annualise instead of compounding it, in both languages", async () => {
+    const user = userEvent.setup();
+    // 24 hourly bars: +11 % in a day would annualise to billions of per cent.
+    install(strategyHandlers({ backtest_strategy: () => ({ ...structuredClone(strategyReport), bars: 24, annualReturn: 3.5e7 }) }));
+    view("en");
+    await waitFor(() => {
+      expect(screen.getByTestId("bt-template")).toHaveValue("dual_ma");
+    });
+    await user.click(screen.getByTestId("bt-run"));
+    const card = await screen.findByTestId("bt-fig-annual-return");
+    expect(card).toHaveTextContent("Too short to annualise");
+    expect(card).not.toHaveTextContent("%");
+    expect(card.parentElement).toHaveAttribute("title", "The window is 1 d long, under the 30 days a return needs to be annualised.");
+    cleanup();
+    view("zh-CN");
+    await waitFor(() => {
+      expect(screen.getByTestId("bt-template")).toHaveValue("dual_ma");
+    });
+    await user.click(screen.getByTestId("bt-run"));
+    expect(await screen.findByTestId("bt-fig-annual-return")).toHaveTextContent("区间过短，不年化");
+  });
+
   it("names each bad parameter in words and sends nothing", async () => {
     const user = userEvent.setup();
     install(strategyHandlers());
